@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "constraints/yaml/loader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "constraints/checked.h"
+#include "constraints/format_modifier.h"
+#include "constraints/number.h"
+
+namespace heapsolve {
+
+namespace {
+
+using Ok = Result<void>;
+
+Ok ok()
+{
+	return {};
+}
+
+// Reads one file's YAML. Every helper returns Result so that the first problem, in document
+// order, is the one reported.
+class FileReader
+{
+public:
+	explicit FileReader(const std::string &file) : file_(file) {}
+
+	Source at(const YAML::Node &n) const { return at(n.Mark()); }
+	Source at(const YAML::Mark &m) const
+	{
+		// yaml-cpp counts from 0 and uses -1 for "no position".
+		return Source{ file_, m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1 };
+	}
+
+	// Whether `n` is a scalar written without quotes or tag, as numbers and booleans must be.
+	static bool isPlain(const YAML::Node &n) { return n.IsScalar() && n.Tag() == "?"; }
+
+	Result<uint64_t> number(const YAML::Node &n, std::string_view key, bool positive = true) const
+	{
+		if (!n.IsScalar())
+			return parseError(at(n), "'" + std::string(key) + "' must be a number");
+		if (!isPlain(n))
+			return parseError(at(n), "'" + std::string(key) + "' must be a plain number, not a quoted string ('" +
+							 n.Scalar() + "')");
+		auto v = parseNumber(n.Scalar());
+		if (!v)
+			return parseError(at(n), "'" + std::string(key) + "': " + v.error());
+		if (positive && *v == 0)
+			return parseError(at(n), "'" + std::string(key) + "' must be positive");
+		return *v;
+	}
+
+	Result<bool> boolean(const YAML::Node &n, std::string_view key) const
+	{
+		if (isPlain(n) && n.Scalar() == "true")
+			return true;
+		if (isPlain(n) && n.Scalar() == "false")
+			return false;
+		return parseError(at(n), "'" + std::string(key) + "' must be true or false (plain, unquoted)" +
+						 (n.IsScalar() ? ", not '" + n.Scalar() + "'" : std::string()));
+	}
+
+	Result<std::string> string(const YAML::Node &n, std::string_view key) const
+	{
+		if (!n.IsScalar())
+			return parseError(at(n), "'" + std::string(key) + "' must be a string");
+		if (n.Scalar().empty())
+			return parseError(at(n), "'" + std::string(key) + "' must not be empty");
+		return n.Scalar();
+	}
+
+	// A name of a heap, device, plane or buffer: a non-empty string without '/'.
+	Result<std::string> name(const YAML::Node &n) const
+	{
+		auto s = string(n, "name");
+		if (!s)
+			return s;
+		if (s->find('/') != std::string::npos)
+			return parseError(at(n), "name '" + *s + "' must not contain '/'");
+		return s;
+	}
+
+	// A non-empty sequence; `each` is called on every item in order.
+	Ok list(const YAML::Node &n, std::string_view key, const std::function<Ok(const YAML::Node &)> &each) const
+	{
+		if (!n.IsSequence())
+			return parseError(at(n), "'" + std::string(key) + "' must be a list");
+		if (n.size() == 0)
+			return parseError(at(n), "'" + std::string(key) +
+							 "' must not be empty (leave the key out to mean anywhere / any)");
+		for (const YAML::Node &item : n) {
+			if (item.IsNull())
+				return parseError(at(item), "an item of '" + std::string(key) + "' has no value");
+			if (auto r = each(item); !r)
+				return r;
+		}
+		return ok();
+	}
+
+	// A list of distinct strings (formats, modifiers, consumers, prefer, forbid_backends).
+	Result<std::vector<std::pair<std::string, Source>>> names(const YAML::Node &n, std::string_view key) const
+	{
+		std::vector<std::pair<std::string, Source>> out;
+		auto r = list(n, key, [&](const YAML::Node &item) -> Ok {
+			auto s = string(item, key);
+			if (!s)
+				return std::unexpected(s.error());
+			for (const auto &[prev, where] : out)
+				if (prev == *s)
+					return parseError(at(item), "'" + *s + "' appears twice in '" + std::string(key) +
+									    "' (first at " + where.position() + ")");
+			out.emplace_back(*s, at(item));
+			return ok();
+		});
+		if (!r)
+			return std::unexpected(r.error());
+		return out;
+	}
+
+	// Walks a mapping in document order: rejects a non-mapping, a key given twice, a key with no
+	// value and any key `handle` does not know (it returns false for those).
+	Ok mapping(const YAML::Node &n, std::string_view what,
+		   const std::function<Result<bool>(const std::string &, const YAML::Node &, const YAML::Node &)> &handle,
+		   std::string_view known) const
+	{
+		if (!n.IsMap())
+			return parseError(at(n), std::string(what) + " must be a mapping");
+		std::vector<std::pair<std::string, Source>> seen;
+		for (auto it = n.begin(); it != n.end(); ++it) {
+			const YAML::Node &key = it->first;
+			const YAML::Node &value = it->second;
+			if (!key.IsScalar())
+				return parseError(at(key), "a key of " + std::string(what) + " must be a plain name");
+			const std::string k = key.Scalar();
+			for (const auto &[prev, where] : seen)
+				if (prev == k)
+					return parseError(at(key), "key '" + k + "' given twice in " + std::string(what) +
+									   " (first at " + where.position() + ")");
+			seen.emplace_back(k, at(key));
+			if (value.IsNull())
+				return parseError(at(key), "key '" + k + "' has no value");
+			auto handled = handle(k, key, value);
+			if (!handled)
+				return std::unexpected(handled.error());
+			if (!*handled)
+				return parseError(at(key), "unknown key '" + k + "' in " + std::string(what) + " (known: " +
+								   std::string(known) + ")");
+		}
+		return ok();
+	}
+
+	Result<Window> window(const YAML::Node &n, std::string_view key) const
+	{
+		Window w;
+		w.at = at(n);
+		bool hasBase = false, hasSize = false;
+		auto r = mapping(n, "a window of '" + std::string(key) + "'",
+				 [&](const std::string &k, const YAML::Node &, const YAML::Node &v) -> Result<bool> {
+					 if (k == "base") {
+						 auto b = number(v, "base", false);
+						 if (!b)
+							 return std::unexpected(b.error());
+						 w.base = *b;
+						 hasBase = true;
+						 return true;
+					 }
+					 if (k == "size") {
+						 auto s = number(v, "size");
+						 if (!s)
+							 return std::unexpected(s.error());
+						 w.size = *s;
+						 hasSize = true;
+						 return true;
+					 }
+					 return false;
+				 },
+				 "base, size");
+		if (!r)
+			return std::unexpected(r.error());
+		if (!hasBase)
+			return parseError(w.at, "a window needs 'base'");
+		if (!hasSize)
+			return parseError(w.at, "a window needs 'size'");
+		if (!checkedAdd(w.base, w.size))
+			return parseError(w.at, "window base " + formatHex(w.base) + " + size " + std::to_string(w.size) +
+							" does not fit in 64 bits");
+		return w;
+	}
+
+	Result<WindowList> windows(const YAML::Node &key, const YAML::Node &n, std::string_view name) const
+	{
+		WindowList out;
+		out.at = at(key);
+		auto r = list(n, name, [&](const YAML::Node &item) -> Ok {
+			auto w = window(item, name);
+			if (!w)
+				return std::unexpected(w.error());
+			out.windows.push_back(*w);
+			return ok();
+		});
+		if (!r)
+			return std::unexpected(r.error());
+		return out;
+	}
+
+	// The keys a device and a plane share: address, contiguous, align, max_stride, formats,
+	// modifiers, cache. Returns false for any other key.
+	Result<bool> ruleKey(RuleSet &rules, const std::string &k, const YAML::Node &key, const YAML::Node &v) const
+	{
+		if (k == "address") {
+			auto w = windows(key, v, "address");
+			if (!w)
+				return std::unexpected(w.error());
+			rules.address = *w;
+			return true;
+		}
+		if (k == "contiguous") {
+			auto b = boolean(v, k);
+			if (!b)
+				return std::unexpected(b.error());
+			rules.contiguous = Located<bool>{ *b, at(v), true };
+			return true;
+		}
+		if (k == "align")
+			return alignKey(rules, v);
+		if (k == "max_stride") {
+			auto n = number(v, k);
+			if (!n)
+				return std::unexpected(n.error());
+			rules.maxStride = Located<uint64_t>{ *n, at(v), true };
+			return true;
+		}
+		if (k == "formats" || k == "modifiers") {
+			auto list = names(v, k);
+			if (!list)
+				return std::unexpected(list.error());
+			Located<std::vector<std::string>> out{ {}, at(key), true };
+			for (const auto &[n, where] : *list) {
+				if (k == "modifiers" && !isValidModifierName(n))
+					return parseError(where, "bad modifier '" + n +
+									 "' (an uppercase DRM_FORMAT_MOD_ name without that prefix, "
+									 "such as LINEAR, or 0x followed by 1 to 16 hex digits)");
+				out.value.push_back(n);
+			}
+			(k == "formats" ? rules.formats : rules.modifiers) = std::move(out);
+			return true;
+		}
+		if (k == "cache") {
+			auto s = string(v, k);
+			if (!s)
+				return std::unexpected(s.error());
+			CacheMode::Value mode;
+			if (*s == "any")
+				mode = CacheMode::Value::Any;
+			else if (*s == "cached")
+				mode = CacheMode::Value::Cached;
+			else if (*s == "uncached")
+				mode = CacheMode::Value::Uncached;
+			else
+				return parseError(at(v), "cache must be any, cached or uncached, not '" + *s + "'");
+			rules.cache = Located<CacheMode::Value>{ mode, at(v), true };
+			return true;
+		}
+		return false;
+	}
+
+	Result<bool> alignKey(RuleSet &rules, const YAML::Node &v) const
+	{
+		auto r = mapping(v, "align",
+				 [&](const std::string &k, const YAML::Node &, const YAML::Node &val) -> Result<bool> {
+					 std::optional<Located<uint64_t>> *slot = nullptr;
+					 if (k == "base")
+						 slot = &rules.alignBase;
+					 else if (k == "stride")
+						 slot = &rules.alignStride;
+					 else if (k == "height")
+						 slot = &rules.alignHeight;
+					 else if (k == "size")
+						 slot = &rules.alignSize;
+					 else
+						 return false;
+					 auto n = number(val, "align." + k);
+					 if (!n)
+						 return std::unexpected(n.error());
+					 *slot = Located<uint64_t>{ *n, at(val), true };
+					 return true;
+				 },
+				 "base, stride, height, size");
+		if (!r)
+			return std::unexpected(r.error());
+		return true;
+	}
+
+	const std::string &file() const { return file_; }
+
+private:
+	const std::string &file_;
+};
+
+// What the loader keeps between files: names seen so far, references to resolve at the end.
+struct Loader {
+	System sys;
+	std::map<std::string, Source> deviceOrHeapNames;
+	std::map<std::string, Source> bufferNames;
+	std::optional<Source> policyAt;
+
+	Ok loadFile(const InputFile &in);
+	Ok loadDocument(const FileReader &r, const YAML::Node &root);
+	Ok loadHeap(const FileReader &r, const YAML::Node &n);
+	Ok loadDevice(const FileReader &r, const YAML::Node &n);
+	Ok loadBuffer(const FileReader &r, const YAML::Node &n);
+	Ok loadPolicy(const FileReader &r, const YAML::Node &key, const YAML::Node &n);
+	Ok claimDeviceOrHeapName(const std::string &name, const Source &at, std::string_view what);
+	Result<UserRef> userRef(const FileReader &r, const YAML::Node &n, std::string_view key);
+	Ok finish();
+	Ok resolveUser(const UserRef &u);
+};
+
+Ok Loader::claimDeviceOrHeapName(const std::string &name, const Source &at, std::string_view what)
+{
+	auto [it, inserted] = deviceOrHeapNames.emplace(name, at);
+	if (!inserted)
+		return parseError(at, std::string(what) + " name '" + name + "' is already defined at " +
+					      it->second.position() + " (heaps and devices share one namespace)");
+	return ok();
+}
+
+Ok Loader::loadFile(const InputFile &in)
+{
+	FileReader r(in.name);
+	try {
+		std::vector<YAML::Node> docs = YAML::LoadAll(in.text);
+		if (docs.empty() || docs.front().IsNull())
+			return parseError(Source{ in.name, 1, 1 }, "empty file: expected a mapping that starts with 'version: 1'");
+		if (docs.size() > 1)
+			return parseError(r.at(docs[1]), "a second YAML document in one file; give each part as its own file");
+		return loadDocument(r, docs.front());
+	} catch (const YAML::Exception &e) {
+		return parseError(r.at(e.mark), e.msg);
+	}
+}
+
+Ok Loader::loadDocument(const FileReader &r, const YAML::Node &root)
+{
+	bool hasVersion = false;
+	auto res = r.mapping(
+		root, "the top level",
+		[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+			if (k == "version") {
+				auto n = r.number(v, "version");
+				if (!n)
+					return std::unexpected(n.error());
+				if (*n != 1)
+					return parseError(r.at(v), "schema version " + v.Scalar() +
+									   " is not supported (this heapsolve reads version 1)");
+				hasVersion = true;
+				return true;
+			}
+			if (!hasVersion)
+				return parseError(r.at(key), "'version: 1' must come first in every file");
+			if (k == "memory") {
+				auto w = r.windows(key, v, "memory");
+				if (!w)
+					return std::unexpected(w.error());
+				for (const Window &win : w->windows)
+					sys.memory.push_back(win);
+				return true;
+			}
+			if (k == "heaps") {
+				auto l = r.list(v, k, [&](const YAML::Node &n) { return loadHeap(r, n); });
+				return l ? Result<bool>(true) : std::unexpected(l.error());
+			}
+			if (k == "devices") {
+				auto l = r.list(v, k, [&](const YAML::Node &n) { return loadDevice(r, n); });
+				return l ? Result<bool>(true) : std::unexpected(l.error());
+			}
+			if (k == "buffers") {
+				auto l = r.list(v, k, [&](const YAML::Node &n) { return loadBuffer(r, n); });
+				return l ? Result<bool>(true) : std::unexpected(l.error());
+			}
+			if (k == "policy") {
+				auto p = loadPolicy(r, key, v);
+				return p ? Result<bool>(true) : std::unexpected(p.error());
+			}
+			return false;
+		},
+		"version, memory, heaps, devices, buffers, policy");
+	if (!res)
+		return res;
+	if (!hasVersion)
+		return parseError(r.at(root), "missing 'version: 1'");
+	return ok();
+}
+
+Ok Loader::loadHeap(const FileReader &r, const YAML::Node &n)
+{
+	Heap h;
+	h.at = r.at(n);
+	bool hasName = false, hasBackend = false;
+	h.contiguous = { false, h.at, false };
+	h.cached = { true, h.at, false };
+	h.isProtected = { false, h.at, false };
+	h.align = { 4096, h.at, false };
+	std::optional<WindowList> regions;
+	auto res = r.mapping(
+		n, "a heap",
+		[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+			if (k == "name") {
+				auto s = r.name(v);
+				if (!s)
+					return std::unexpected(s.error());
+				if (auto c = claimDeviceOrHeapName(*s, r.at(v), "heap"); !c)
+					return std::unexpected(c.error());
+				h.name = *s;
+				hasName = true;
+				return true;
+			}
+			if (k == "backend") {
+				auto s = r.string(v, k);
+				if (!s)
+					return std::unexpected(s.error());
+				auto b = backendFromName(*s);
+				if (!b)
+					return parseError(r.at(v), "unknown backend '" + *s +
+									   "' (known: dma-heap, drm-dumb, udmabuf)");
+				h.backend = { *b, r.at(v), true };
+				hasBackend = true;
+				return true;
+			}
+			if (k == "path") {
+				auto s = r.string(v, k);
+				if (!s)
+					return std::unexpected(s.error());
+				h.path = Located<std::string>{ *s, r.at(v), true };
+				return true;
+			}
+			if (k == "regions") {
+				auto w = r.windows(key, v, "regions");
+				if (!w)
+					return std::unexpected(w.error());
+				regions = *w;
+				return true;
+			}
+			if (k == "contiguous" || k == "cached" || k == "protected") {
+				auto b = r.boolean(v, k);
+				if (!b)
+					return std::unexpected(b.error());
+				Located<bool> &slot = k == "contiguous" ? h.contiguous : k == "cached" ? h.cached : h.isProtected;
+				slot = { *b, r.at(v), true };
+				return true;
+			}
+			if (k == "align") {
+				auto a = r.number(v, k);
+				if (!a)
+					return std::unexpected(a.error());
+				if (*a % 4096 != 0)
+					return parseError(r.at(v), "a heap's align must be a multiple of 4096, not " +
+									   std::to_string(*a));
+				h.align = { *a, r.at(v), true };
+				return true;
+			}
+			if (k == "max_buffer") {
+				auto m = r.number(v, k);
+				if (!m)
+					return std::unexpected(m.error());
+				h.maxBuffer = Located<uint64_t>{ *m, r.at(v), true };
+				return true;
+			}
+			return false;
+		},
+		"name, backend, path, contiguous, regions, cached, protected, align, max_buffer");
+	if (!res)
+		return res;
+	if (!hasName)
+		return parseError(h.at, "a heap needs a 'name'");
+	if (!hasBackend)
+		return parseError(h.at, "heap '" + h.name + "' needs a 'backend' (dma-heap, drm-dumb or udmabuf)");
+	if (regions) {
+		h.regionsFrom = RegionsFrom::Written;
+		h.regions = *regions;
+	}
+	sys.heaps.push_back(std::move(h));
+	return ok();
+}
+
+Ok Loader::loadDevice(const FileReader &r, const YAML::Node &n)
+{
+	Device d;
+	d.at = r.at(n);
+	d.iommu = { false, d.at, false };
+	d.canAccessProtected = { false, d.at, false };
+	bool hasName = false, hasKind = false;
+	std::optional<std::pair<YAML::Node, YAML::Node>> planes;
+	auto res = r.mapping(
+		n, "a device",
+		[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+			if (k == "name") {
+				auto s = r.name(v);
+				if (!s)
+					return std::unexpected(s.error());
+				if (auto c = claimDeviceOrHeapName(*s, r.at(v), "device"); !c)
+					return std::unexpected(c.error());
+				d.name = *s;
+				hasName = true;
+				return true;
+			}
+			if (k == "kind") {
+				auto s = r.string(v, k);
+				if (!s)
+					return std::unexpected(s.error());
+				auto kind = deviceKindFromName(*s);
+				if (!kind)
+					return parseError(r.at(v), "unknown device kind '" + *s +
+									   "' (known: codec, render, display, camera, cpu, other)");
+				d.kind = { *kind, r.at(v), true };
+				hasKind = true;
+				return true;
+			}
+			if (k == "iommu" || k == "protected") {
+				auto b = r.boolean(v, k);
+				if (!b)
+					return std::unexpected(b.error());
+				(k == "iommu" ? d.iommu : d.canAccessProtected) = { *b, r.at(v), true };
+				return true;
+			}
+			if (k == "planes") {
+				planes = std::make_pair(key, v);
+				return true;
+			}
+			return r.ruleKey(d.rules, k, key, v);
+		},
+		"name, kind, iommu, address, contiguous, align, max_stride, formats, modifiers, cache, protected, planes");
+	if (!res)
+		return res;
+	if (!hasName)
+		return parseError(d.at, "a device needs a 'name'");
+	if (!hasKind)
+		return parseError(d.at, "device '" + d.name +
+						"' needs a 'kind' (codec, render, display, camera, cpu or other)");
+	if (!d.rules.modifiers)
+		d.rules.modifiers = Located<std::vector<std::string>>{ { std::string(kLinearModifier) }, d.at, false };
+	if (planes) {
+		auto l = r.list(planes->second, "planes", [&](const YAML::Node &pn) -> Ok {
+			Plane p;
+			p.at = r.at(pn);
+			bool hasPlaneName = false;
+			auto pr = r.mapping(
+				pn, "a plane",
+				[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+					if (k == "name") {
+						auto s = r.name(v);
+						if (!s)
+							return std::unexpected(s.error());
+						for (const Plane &other : d.planes)
+							if (other.name == *s)
+								return parseError(r.at(v), "plane '" + *s + "' of device '" + d.name +
+												   "' is already defined at " +
+												   other.at.position());
+						p.name = *s;
+						hasPlaneName = true;
+						return true;
+					}
+					return r.ruleKey(p.rules, k, key, v);
+				},
+				"name, address, contiguous, align, max_stride, formats, modifiers, cache");
+			if (!pr)
+				return pr;
+			if (!hasPlaneName)
+				return parseError(p.at, "a plane needs a 'name'");
+			d.planes.push_back(std::move(p));
+			return ok();
+		});
+		if (!l)
+			return l;
+	}
+	sys.devices.push_back(std::move(d));
+	return ok();
+}
+
+Result<UserRef> Loader::userRef(const FileReader &r, const YAML::Node &n, std::string_view key)
+{
+	auto s = r.string(n, key);
+	if (!s)
+		return std::unexpected(s.error());
+	UserRef u;
+	u.at = r.at(n);
+	const size_t slash = s->find('/');
+	if (slash == std::string::npos) {
+		u.device = *s;
+	} else {
+		u.device = s->substr(0, slash);
+		u.plane = s->substr(slash + 1);
+		if (u.device.empty() || u.plane->empty() || u.plane->find('/') != std::string::npos)
+			return parseError(u.at, "'" + *s + "' is not a user: write 'device' or 'device/plane'");
+	}
+	return u;
+}
+
+Ok Loader::loadBuffer(const FileReader &r, const YAML::Node &n)
+{
+	Buffer b;
+	b.at = r.at(n);
+	b.count = { 1, b.at, false };
+	b.isProtected = { false, b.at, false };
+	bool hasName = false, hasFormat = false, hasWidth = false, hasHeight = false, hasProducer = false;
+	auto res = r.mapping(
+		n, "a buffer",
+		[&](const std::string &k, const YAML::Node &, const YAML::Node &v) -> Result<bool> {
+			if (k == "name") {
+				auto s = r.name(v);
+				if (!s)
+					return std::unexpected(s.error());
+				auto [it, inserted] = bufferNames.emplace(*s, r.at(v));
+				if (!inserted)
+					return parseError(r.at(v), "buffer name '" + *s + "' is already defined at " +
+									   it->second.position());
+				b.name = *s;
+				hasName = true;
+				return true;
+			}
+			if (k == "format") {
+				auto s = r.string(v, k);
+				if (!s)
+					return std::unexpected(s.error());
+				const FormatInfo *f = findFormat(*s);
+				if (!f)
+					return parseError(r.at(v), "unknown buffer format '" + *s +
+									   "' (see the format table in docs/schema.md)");
+				b.format = { f, r.at(v), true };
+				hasFormat = true;
+				return true;
+			}
+			if (k == "width" || k == "height" || k == "count") {
+				auto num = r.number(v, k);
+				if (!num)
+					return std::unexpected(num.error());
+				(k == "width" ? b.width : k == "height" ? b.height : b.count) = { *num, r.at(v), true };
+				hasWidth |= k == "width";
+				hasHeight |= k == "height";
+				return true;
+			}
+			if (k == "protected") {
+				auto p = r.boolean(v, k);
+				if (!p)
+					return std::unexpected(p.error());
+				b.isProtected = { *p, r.at(v), true };
+				return true;
+			}
+			if (k == "producer") {
+				auto u = userRef(r, v, k);
+				if (!u)
+					return std::unexpected(u.error());
+				b.producer = *u;
+				hasProducer = true;
+				return true;
+			}
+			if (k == "consumers") {
+				// names() rejects an empty list and a consumer written twice.
+				if (auto l = r.names(v, k); !l)
+					return std::unexpected(l.error());
+				for (const YAML::Node &item : v) {
+					auto u = userRef(r, item, k);
+					if (!u)
+						return std::unexpected(u.error());
+					b.consumers.push_back(*u);
+				}
+				return true;
+			}
+			return false;
+		},
+		"name, format, width, height, count, protected, producer, consumers");
+	if (!res)
+		return res;
+	if (!hasName)
+		return parseError(b.at, "a buffer needs a 'name'");
+	for (auto [has, key] : { std::pair{ hasFormat, "format" }, std::pair{ hasWidth, "width" },
+				 std::pair{ hasHeight, "height" }, std::pair{ hasProducer, "producer" } })
+		if (!has)
+			return parseError(b.at, "buffer '" + b.name + "' needs '" + key + "'");
+	for (const UserRef &c : b.consumers)
+		if (c.str() == b.producer.str())
+			return parseError(c.at, "'" + c.str() + "' is the producer of buffer '" + b.name +
+							"' and cannot also be its consumer");
+	sys.buffers.push_back(std::move(b));
+	return ok();
+}
+
+Ok Loader::loadPolicy(const FileReader &r, const YAML::Node &key, const YAML::Node &n)
+{
+	if (policyAt)
+		return parseError(r.at(key), "'policy' is already given at " + policyAt->position() +
+						     " (it may appear in one file only)");
+	policyAt = r.at(key);
+	sys.policy.at = policyAt;
+	return r.mapping(
+		n, "policy",
+		[&](const std::string &k, const YAML::Node &, const YAML::Node &v) -> Result<bool> {
+			if (k != "prefer" && k != "forbid_backends")
+				return false;
+			auto l = r.names(v, k);
+			if (!l)
+				return std::unexpected(l.error());
+			for (const auto &[text, where] : *l) {
+				if (k == "prefer") {
+					sys.policy.prefer.push_back({ text, where, true });
+					continue;
+				}
+				auto b = backendFromName(text);
+				if (!b)
+					return parseError(where, "unknown backend '" + text +
+									 "' in forbid_backends (known: dma-heap, drm-dumb, udmabuf)");
+				sys.policy.forbidBackends.push_back({ *b, where, true });
+			}
+			return true;
+		},
+		"prefer, forbid_backends");
+}
+
+Ok Loader::resolveUser(const UserRef &u)
+{
+	const Device *d = sys.findDevice(u.device);
+	if (!d) {
+		if (sys.findHeap(u.device))
+			return parseError(u.at, "'" + u.device + "' is a heap, not a device");
+		return parseError(u.at, "unknown device '" + u.device + "'");
+	}
+	if (u.plane && !d->findPlane(*u.plane))
+		return parseError(u.at, "device '" + u.device + "' has no plane '" + *u.plane + "'");
+	return ok();
+}
+
+Ok Loader::finish()
+{
+	for (const Buffer &b : sys.buffers) {
+		if (auto r = resolveUser(b.producer); !r)
+			return r;
+		for (const UserRef &c : b.consumers)
+			if (auto r = resolveUser(c); !r)
+				return r;
+	}
+	for (const auto &p : sys.policy.prefer) {
+		if (sys.findHeap(p.value))
+			continue;
+		if (sys.findDevice(p.value))
+			return parseError(p.at, "policy.prefer names '" + p.value + "', a device; it lists heaps");
+		return parseError(p.at, "policy.prefer names unknown heap '" + p.value + "'");
+	}
+	// A heap that writes no regions allocates from the board's memory, when that is given.
+	for (Heap &h : sys.heaps) {
+		if (h.regionsFrom == RegionsFrom::Unknown && !sys.memory.empty()) {
+			h.regionsFrom = RegionsFrom::Memory;
+			h.regions = WindowList{ sys.memory, h.at };
+		}
+		for (const Window &w : h.regions.windows) {
+			auto total = checkedAdd(h.regionTotal, w.size);
+			if (!total)
+				return parseError(h.regionsFrom == RegionsFrom::Written ? h.regions.at : h.at,
+						  "the total size of heap '" + h.name + "' regions does not fit in 64 bits");
+			h.regionTotal = *total;
+			h.largestRegion = std::max(h.largestRegion, w.size);
+		}
+	}
+	return ok();
+}
+
+} // namespace
+
+Result<System> loadSystem(std::span<const InputFile> files)
+{
+	Loader loader;
+	for (const InputFile &f : files) {
+		loader.sys.files.push_back(f.name);
+		if (auto r = loader.loadFile(f); !r)
+			return std::unexpected(r.error());
+	}
+	if (auto r = loader.finish(); !r)
+		return std::unexpected(r.error());
+	return std::move(loader.sys);
+}
+
+Result<System> loadSystemFromPaths(std::span<const std::string> paths)
+{
+	std::vector<InputFile> files;
+	for (const std::string &path : paths) {
+		std::ifstream in(path, std::ios::binary);
+		if (!in)
+			return parseError(Source{ path, 0, 0 }, std::string("cannot read: ") + std::strerror(errno));
+		std::ostringstream text;
+		text << in.rdbuf();
+		files.push_back({ path, text.str() });
+	}
+	return loadSystem(files);
+}
+
+} // namespace heapsolve

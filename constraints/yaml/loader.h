@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loading schema-1 system descriptions. This is the only place that includes yaml-cpp; yaml-cpp's
+// exceptions are caught here and become ParseErrors with FILE:LINE:COLUMN.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "constraints/result.h"
+#include "constraints/system.h"
+
+namespace heapsolve {
+
+struct InputFile {
+	std::string name; // as the user gave it; errors and conflicts cite this spelling
+	std::string text;
+};
+
+// Parses the files in order into one system: top-level lists are concatenated, names are checked
+// across all files, references resolved, defaults filled in (each citing the entry that leaves
+// the key out) and every capacity sum checked for overflow.
+Result<System> loadSystem(std::span<const InputFile> files);
+
+// Reads the files from disk, then loadSystem(). A file that cannot be read is a ParseError at FILE.
+Result<System> loadSystemFromPaths(std::span<const std::string> paths);
+
+} // namespace heapsolve

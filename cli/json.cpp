@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/json.h"
+
+#include <cstdio>
+
+namespace heapsolve::cli {
+
+std::string jsonString(std::string_view text)
+{
+	std::string out = "\"";
+	for (unsigned char c : text) {
+		switch (c) {
+		case '"':
+			out += "\\\"";
+			break;
+		case '\\':
+			out += "\\\\";
+			break;
+		case '\n':
+			out += "\\n";
+			break;
+		case '\t':
+			out += "\\t";
+			break;
+		case '\r':
+			out += "\\r";
+			break;
+		default:
+			if (c < 0x20) {
+				char buf[8];
+				std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+				out += buf;
+			} else {
+				out += static_cast<char>(c);
+			}
+		}
+	}
+	return out + "\"";
+}
+
+namespace {
+
+std::string field(std::string_view name, const std::string &value)
+{
+	return jsonString(name) + ": " + value;
+}
+
+std::string planToJson(const BufferResult &b)
+{
+	const Plan &p = b.plan();
+	std::string planes;
+	for (const PlaneLayout &pl : p.planes) {
+		if (!planes.empty())
+			planes += ", ";
+		planes += "{" + field("offset", std::to_string(pl.offset)) + ", " +
+			  field("stride", std::to_string(pl.stride)) + "}";
+	}
+	return "{" + field("name", jsonString(b.name)) + ", " + field("ok", "true") + ", " +
+	       field("heap", jsonString(p.heap.name)) + ", " + field("backend", jsonString(backendName(p.heap.backend))) +
+	       ", " + field("format", jsonString(p.format)) + ", " + field("modifier", jsonString(p.modifier)) + ", " +
+	       field("width", std::to_string(p.width)) + ", " + field("height", std::to_string(p.height)) + ", " +
+	       field("count", std::to_string(p.count)) + ", " + field("size", std::to_string(p.size)) + ", " +
+	       field("planes", "[" + planes + "]") + "}";
+}
+
+std::string conflictToJson(const BufferResult &b)
+{
+	const Conflict &c = b.conflict();
+	std::string culprits;
+	for (const Culprit &k : c.culprits) {
+		if (!culprits.empty())
+			culprits += ",\n     ";
+		culprits += "{" + field("user", jsonString(k.user)) + ", " + field("rule", jsonString(ruleName(k.rule))) +
+			    ", " + field("detail", jsonString(k.detail)) + ", " + field("at", jsonString(k.at.fileLine())) +
+			    "}";
+	}
+	std::string out = "{" + field("name", jsonString(b.name)) + ", " + field("ok", "false") + ",\n   " +
+			  field("conflicts", "[" + (culprits.empty() ? "" : "\n     " + culprits) + "]");
+	if (c.suggestion)
+		out += ",\n   " + field("suggestion", jsonString(*c.suggestion));
+	return out + "}";
+}
+
+} // namespace
+
+std::string solutionToJson(const Solution &solution)
+{
+	std::string out = "{\"buffers\": [";
+	for (size_t i = 0; i < solution.buffers.size(); ++i) {
+		const BufferResult &b = solution.buffers[i];
+		out += i ? ",\n  " : "\n  ";
+		out += b.ok() ? planToJson(b) : conflictToJson(b);
+	}
+	return out + (solution.buffers.empty() ? "]}\n" : "\n]}\n");
+}
+
+} // namespace heapsolve::cli

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// `check --json`: the Solution as the JSON object of the spec's cli.md.
+#pragma once
+
+#include <string>
+
+#include "solver/plan.h"
+
+namespace heapsolve::cli {
+
+// {"buffers": [...]} with buffers in definition order; ends with a newline.
+std::string solutionToJson(const Solution &solution);
+
+// A JSON string literal with the escapes RFC 8259 requires.
+std::string jsonString(std::string_view text);
+
+} // namespace heapsolve::cli

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The heapsolve command line. Each subcommand lives in its own file; this only parses arguments.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/check.h"
+
+namespace {
+
+constexpr const char *kVersion = "heapsolve 0.1.0 (schema 1)";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	using namespace heapsolve::cli;
+
+	CLI::App app{ "heapsolve: decide where a media buffer must live so that every device touching it can "
+		      "use it, and allocate it there.",
+		      "heapsolve" };
+	app.set_version_flag("--version", kVersion);
+	app.require_subcommand(1);
+	app.failure_message([](const CLI::App *, const CLI::Error &e) {
+		return std::string("heapsolve: error: ") + e.what() + "\nRun 'heapsolve --help' for usage.\n";
+	});
+
+	int status = kExitOk;
+
+	std::vector<std::string> checkFiles;
+	bool checkJson = false;
+	CLI::App *check = app.add_subcommand(
+		"check", "Solve every buffer of the system described by FILEs (board, devices, pipeline, in order); "
+			 "print a plan or an explanation for each. Exit 0: all solved; 1: at least one "
+			 "unsatisfiable; 2: bad input or usage.");
+	check->add_flag("--json", checkJson, "print one JSON object (see docs/cli.md) instead of a table");
+	check->add_option("FILE", checkFiles, "schema-1 YAML files, merged in order")->required();
+	check->callback([&] { status = runCheck(checkFiles, checkJson, std::cout, std::cerr); });
+
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		// --help and --version exit 0; every other parse problem is a usage error (2).
+		const int code = app.exit(e);
+		return code == 0 ? kExitOk : kExitBadInput;
+	}
+	return status;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "solver/graph.h"
+
+#include <cassert>
+
+namespace heapsolve {
+
+SystemGraph::SystemGraph(const System &system) : system_(system)
+{
+	for (size_t d = 0; d < system.devices.size(); ++d) {
+		const Device &dev = system.devices[d];
+		const auto dv = boost::add_vertex(GraphNode{ NodeKind::Device, d, 0, dev.name }, graph_);
+		devices_.push_back(dv);
+		for (size_t p = 0; p < dev.planes.size(); ++p) {
+			const auto pv = boost::add_vertex(
+				GraphNode{ NodeKind::Plane, d, p, dev.name + "/" + dev.planes[p].name }, graph_);
+			boost::add_edge(dv, pv, GraphEdge{ EdgeKind::HasPlane, 0 }, graph_);
+		}
+	}
+	for (size_t h = 0; h < system.heaps.size(); ++h)
+		heaps_.push_back(boost::add_vertex(GraphNode{ NodeKind::Heap, h, 0, system.heaps[h].name }, graph_));
+
+	// Resolve a user (`device` or `device/plane`) to its vertex; the loader has checked names.
+	auto userVertex = [&](const UserRef &u) {
+		size_t d = 0;
+		while (system.devices[d].name != u.device)
+			++d;
+		const auto dv = devices_[d];
+		if (!u.plane)
+			return dv;
+		for (auto [e, end] = boost::out_edges(dv, graph_); e != end; ++e) {
+			const auto pv = boost::target(*e, graph_);
+			if (system.devices[d].planes[graph_[pv].plane].name == *u.plane)
+				return pv;
+		}
+		assert(false && "the loader resolves every plane reference");
+		return dv;
+	};
+
+	for (size_t b = 0; b < system.buffers.size(); ++b) {
+		const Buffer &buf = system.buffers[b];
+		const auto bv = boost::add_vertex(GraphNode{ NodeKind::Buffer, b, 0, buf.name }, graph_);
+		buffers_.push_back(bv);
+		boost::add_edge(bv, userVertex(buf.producer), GraphEdge{ EdgeKind::Produces, 0 }, graph_);
+		for (size_t c = 0; c < buf.consumers.size(); ++c)
+			boost::add_edge(bv, userVertex(buf.consumers[c]), GraphEdge{ EdgeKind::Consumes, c + 1 }, graph_);
+	}
+}
+
+std::vector<RuleSource> SystemGraph::sourcesOf(size_t buffer) const
+{
+	std::vector<RuleSource> out;
+	for (auto [e, end] = boost::out_edges(buffers_[buffer], graph_); e != end; ++e) {
+		const size_t user = graph_[*e].user;
+		const auto uv = boost::target(*e, graph_);
+		const GraphNode &node = graph_[uv];
+		const Device &dev = system_.devices[node.index];
+		out.push_back(RuleSource{ dev.name, &dev, nullptr, user });
+		if (node.kind == NodeKind::Plane) {
+			// `device/plane`: the device's rules and that plane's.
+			const Plane &p = dev.planes[node.plane];
+			out.push_back(RuleSource{ dev.name + "/" + p.name, &dev, &p, user });
+			continue;
+		}
+		// `device` for a device with planes: a scanout buffer with no plane hint may land on
+		// any of them, so every plane's rules apply.
+		for (auto [pe, pend] = boost::out_edges(uv, graph_); pe != pend; ++pe) {
+			const GraphNode &pn = graph_[boost::target(*pe, graph_)];
+			const Plane &p = dev.planes[pn.plane];
+			out.push_back(RuleSource{ pn.label, &dev, &p, user });
+		}
+	}
+	return out;
+}
+
+} // namespace heapsolve

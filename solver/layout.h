@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// The layout formula of schema 1: strides, plane offsets and size of one buffer.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "constraints/alignment.h"
+#include "constraints/format.h"
+#include "solver/plan.h"
+
+namespace heapsolve {
+
+struct Layout {
+	uint64_t alignedHeight = 0;        // H = align_up(height, A_height)
+	std::vector<PlaneLayout> planes;   // offset and stride per plane, in the format's order
+	std::vector<uint64_t> planeHeights; // h_p = ceil(H / vsub_p)
+	std::vector<uint64_t> naturalStrides; // w_p * cpp_p before stride alignment
+	uint64_t end = 0;                  // end of the last plane
+	uint64_t size = 0;                 // align_up(end, lcm(A_base, A_size))
+};
+
+// `align.base` must already include the 4096-byte page (A_base = lcm(4096, ...)).
+// For each plane p: w_p = ceil(width / hsub_p), h_p = ceil(H / vsub_p),
+// stride_p = align_up(w_p * cpp_p, A_stride), offset_0 = 0,
+// offset_(p+1) = align_up(offset_p + stride_p * h_p, A_base).
+// Every product and sum is checked; the error says which one would not fit in 64 bits.
+std::expected<Layout, std::string> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height,
+						 const Alignment &align);
+
+} // namespace heapsolve

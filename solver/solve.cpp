@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per buffer: gather the rule sources of its users from the graph, merge them kind by kind, lay the
+// buffer out, then judge every heap. What fails is recorded with who asked for what and where.
+#include "solver/solver.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <range/v3/algorithm/any_of.hpp>
+#include <range/v3/view/filter.hpp>
+
+#include "constraints/checked.h"
+#include "constraints/number.h"
+#include "solver/graph.h"
+#include "solver/layout.h"
+
+namespace heapsolve {
+
+std::string_view ruleName(Rule r)
+{
+	switch (r) {
+	case Rule::Address:
+		return "address";
+	case Rule::Contiguous:
+		return "contiguous";
+	case Rule::Align:
+		return "align";
+	case Rule::Stride:
+		return "stride";
+	case Rule::Format:
+		return "format";
+	case Rule::Modifier:
+		return "modifier";
+	case Rule::Cache:
+		return "cache";
+	case Rule::Protected:
+		return "protected";
+	case Rule::Size:
+		return "size";
+	case Rule::Backend:
+		return "backend";
+	case Rule::Plane:
+		return "plane";
+	}
+	return "?";
+}
+
+bool Solution::allSolved() const
+{
+	return std::all_of(buffers.begin(), buffers.end(), [](const BufferResult &b) { return b.ok(); });
+}
+
+namespace {
+
+std::string cacheWord(CacheMode::Value v)
+{
+	return CacheMode{ v }.describe();
+}
+
+// What every user of one buffer asks for, merged, with enough bookkeeping to name culprits.
+class BufferSolver
+{
+public:
+	BufferSolver(const System &system, const Policy &policy, const SystemGraph &graph, size_t index)
+		: system_(system), policy_(policy), buffer_(system.buffers[index]),
+		  sources_(graph.sourcesOf(index))
+	{
+	}
+
+	Result<BufferResult> run();
+
+private:
+	void addCulprit(std::string user, Rule rule, std::string detail, const Source &at)
+	{
+		Culprit c{ std::move(user), rule, std::move(detail), at };
+		if (std::find(conflict_.culprits.begin(), conflict_.culprits.end(), c) == conflict_.culprits.end())
+			conflict_.culprits.push_back(std::move(c));
+	}
+	void addWindowCulprits(Rule rule, const std::vector<size_t> &users);
+
+	// Between users, whatever the heap.
+	void mergeWindows();
+	void checkFormat();
+	void mergeModifiers();
+	void mergeCache();
+	void checkProtectedUsers();
+	Result<void> mergeAlignment();
+	void checkStride();
+
+	// Per heap: the conditions of eligibility. Returns whether the heap is eligible.
+	bool judgeHeap(const Heap &heap, bool record);
+	std::vector<const Heap *> orderEligible(const std::vector<const Heap *> &eligible) const;
+
+	Result<void> bad(const std::string &what) const
+	{
+		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + what);
+	}
+
+	const System &system_;
+	const Policy &policy_;
+	const Buffer &buffer_;
+	std::vector<RuleSource> sources_;
+	size_t userCount_ = 0;
+
+	Conflict conflict_;
+	bool usersConflict_ = false;
+
+	AddressWindows windows_;              // intersection over users without IOMMU
+	std::vector<size_t> windowUsers_;     // users (without IOMMU) that bring windows
+	bool contiguous_ = false;
+	Alignment align_;                     // A_base includes the 4096-byte page
+	uint64_t heapBaseAlign_ = 4096;       // lcm(4096, base alignments of users without IOMMU)
+	std::optional<CacheMode::Value> cache_; // nullopt: cached and uncached both asked
+	std::string modifier_;
+	Layout layout_;
+	uint64_t total_ = 0;                  // count x size
+};
+
+void BufferSolver::addWindowCulprits(Rule rule, const std::vector<size_t> &users)
+{
+	for (const RuleSource &s : sources_) {
+		if (s.iommu() || !s.rules().address)
+			continue;
+		if (std::find(users.begin(), users.end(), s.user) == users.end())
+			continue;
+		addCulprit(s.label, rule, "needs " + s.rules().address->set().describe(), s.rules().address->at);
+	}
+}
+
+void BufferSolver::mergeWindows()
+{
+	// Each user's own windows first: the device's and its planes'. A user whose device and plane
+	// windows do not meet is a plane conflict; the other users are then checked among themselves.
+	std::vector<size_t> betweenUsers;
+	for (size_t u = 0; u < userCount_; ++u) {
+		AddressWindows own;
+		bool brings = false;
+		for (const RuleSource &s : sources_) {
+			if (s.user != u || s.iommu() || !s.rules().address)
+				continue;
+			own = *merge(own, s.rules().address->set());
+			brings = true;
+		}
+		if (!brings)
+			continue;
+		windowUsers_.push_back(u);
+		windows_ = *merge(windows_, own);
+		if (own.isEmpty()) {
+			usersConflict_ = true;
+			addWindowCulprits(Rule::Plane, { u });
+			std::string areas;
+			for (const RuleSource &s : sources_)
+				if (s.user == u && !s.iommu() && s.rules().address)
+					areas += (areas.empty() ? "" : ", ") + s.label + " " + s.rules().address->set().describe();
+			conflict_.explanation.push_back(
+				"No address lies in every area that " +
+				(u == 0 ? buffer_.producer.str() : buffer_.consumers[u - 1].str()) + " brings (" + areas +
+				"); name one plane as the user (device/plane) if the buffer is for one of them.");
+		} else {
+			betweenUsers.push_back(u);
+		}
+	}
+	AddressWindows between;
+	for (size_t u : betweenUsers) {
+		for (const RuleSource &s : sources_)
+			if (s.user == u && !s.iommu() && s.rules().address)
+				between = *merge(between, s.rules().address->set());
+	}
+	if (betweenUsers.size() >= 2 && between.isEmpty()) {
+		usersConflict_ = true;
+		addWindowCulprits(Rule::Address, betweenUsers);
+		conflict_.explanation.push_back("The address windows of the users do not meet: no address is "
+						"reachable by all of them.");
+	}
+}
+
+void BufferSolver::checkFormat()
+{
+	const std::string format(buffer_.format.value->name);
+	for (const RuleSource &s : sources_) {
+		const auto &f = s.rules().formats;
+		if (!f || FormatSet::of(f->value).accepts(format))
+			continue;
+		usersConflict_ = true;
+		addCulprit(s.label, Rule::Format, "accepts " + FormatSet::of(f->value).describe() + ", not " + format,
+			   f->at);
+		conflict_.explanation.push_back(s.label + " does not accept format " + format + " (it accepts " +
+						FormatSet::of(f->value).describe() + ").");
+	}
+}
+
+void BufferSolver::mergeModifiers()
+{
+	ModifierSet all;
+	for (const RuleSource &s : sources_)
+		if (s.rules().modifiers)
+			all = *merge(all, ModifierSet::of(s.rules().modifiers->value));
+	if (all.isEmpty()) {
+		usersConflict_ = true;
+		for (const RuleSource &s : sources_)
+			if (const auto &m = s.rules().modifiers)
+				addCulprit(s.label, Rule::Modifier, "accepts " + ModifierSet::of(m->value).describe(), m->at);
+		conflict_.explanation.push_back("No format modifier is accepted by every user.");
+		return;
+	}
+	if (all.accepts(kLinearModifier)) {
+		modifier_ = std::string(kLinearModifier);
+		return;
+	}
+	// The first of the producer's modifiers (its device's list, in order) that everyone accepts.
+	for (const std::string &m : sources_.front().device->rules.modifiers->value) {
+		if (all.accepts(m)) {
+			modifier_ = m;
+			return;
+		}
+	}
+}
+
+void BufferSolver::mergeCache()
+{
+	bool cached = false, uncached = false;
+	for (const RuleSource &s : sources_) {
+		if (!s.rules().cache)
+			continue;
+		cached |= s.rules().cache->value == CacheMode::Value::Cached;
+		uncached |= s.rules().cache->value == CacheMode::Value::Uncached;
+	}
+	if (cached && uncached) {
+		cache_.reset();
+		usersConflict_ = true;
+		for (const RuleSource &s : sources_)
+			if (const auto &c = s.rules().cache; c && c->value != CacheMode::Value::Any)
+				addCulprit(s.label, Rule::Cache, "needs a " + cacheWord(c->value) + " mapping", c->at);
+		conflict_.explanation.push_back("Some users need a cached CPU mapping and others an uncached one.");
+		return;
+	}
+	cache_ = cached ? CacheMode::Value::Cached : uncached ? CacheMode::Value::Uncached : CacheMode::Value::Any;
+}
+
+void BufferSolver::checkProtectedUsers()
+{
+	if (!buffer_.isProtected.value)
+		return;
+	for (const RuleSource &s : sources_) {
+		if (s.plane || s.device->canAccessProtected.value)
+			continue;
+		usersConflict_ = true;
+		addCulprit(s.device->name, Rule::Protected, "cannot access protected memory", s.device->canAccessProtected.at);
+		conflict_.explanation.push_back(s.device->name + " cannot access protected memory, but buffer " +
+						buffer_.name + " is protected.");
+	}
+}
+
+Result<void> BufferSolver::mergeAlignment()
+{
+	align_.base = 4096;
+	for (const RuleSource &s : sources_) {
+		const RuleSet &r = s.rules();
+		Alignment a;
+		a.base = r.alignBase ? r.alignBase->value : 1;
+		a.stride = r.alignStride ? r.alignStride->value : 1;
+		a.height = r.alignHeight ? r.alignHeight->value : 1;
+		a.size = r.alignSize ? r.alignSize->value : 1;
+		auto merged = merge(align_, a);
+		if (!merged)
+			return bad(merged.error().why);
+		align_ = *merged;
+		if (!s.iommu() && r.alignBase) {
+			auto base = checkedLcm(heapBaseAlign_, r.alignBase->value);
+			if (!base)
+				return bad("the common multiple of the base alignments does not fit in 64 bits");
+			heapBaseAlign_ = *base;
+		}
+	}
+	return {};
+}
+
+void BufferSolver::checkStride()
+{
+	uint64_t widest = 0;
+	for (const PlaneLayout &p : layout_.planes)
+		widest = std::max(widest, p.stride);
+	for (const RuleSource &s : sources_) {
+		const auto &m = s.rules().maxStride;
+		if (!m || m->value >= widest)
+			continue;
+		usersConflict_ = true;
+		addCulprit(s.label, Rule::Stride,
+			   "max_stride " + std::to_string(m->value) + " < stride " + std::to_string(widest), m->at);
+		conflict_.explanation.push_back(s.label + " can program strides up to " + std::to_string(m->value) +
+						" bytes, but the buffer needs " + std::to_string(widest) + ".");
+	}
+}
+
+bool BufferSolver::judgeHeap(const Heap &heap, bool record)
+{
+	bool eligible = true;
+	auto fail = [&](Rule rule, std::string detail, const Source &at) {
+		eligible = false;
+		if (record)
+			addCulprit(heap.name, rule, std::move(detail), at);
+	};
+	auto imposedBy = [&](Rule rule, auto &&pred, auto &&describe, auto &&at) {
+		if (!record)
+			return;
+		for (const RuleSource &s : sources_ | ranges::views::filter(pred))
+			addCulprit(s.label, rule, describe(s), at(s));
+	};
+	std::vector<std::string> reasons;
+
+	// [backend] The policy may forbid a backend (e.g. never open a DRM primary node).
+	if (policy_.forbids(heap.backend.value)) {
+		fail(Rule::Backend, "backend " + std::string(backendName(heap.backend.value)) + " is forbidden by the policy",
+		     heap.backend.at);
+		reasons.push_back("its backend " + std::string(backendName(heap.backend.value)) + " is forbidden");
+	}
+	// [contiguous]
+	if (contiguous_ && !heap.contiguous.value) {
+		imposedBy(
+			Rule::Contiguous,
+			[](const RuleSource &s) { return !s.iommu() && s.rules().contiguous && s.rules().contiguous->value; },
+			[](const RuleSource &) { return std::string("needs physically contiguous memory"); },
+			[](const RuleSource &s) { return s.rules().contiguous->at; });
+		fail(Rule::Contiguous, "not contiguous", heap.contiguous.at);
+		reasons.push_back("it is not physically contiguous");
+	}
+	// [address] Every address of the heap's regions must lie in the users' windows.
+	if (!windows_.isAnywhere()) {
+		const bool known = heap.regionsFrom != RegionsFrom::Unknown;
+		if (!known || !windows_.contains(heap.regions.set())) {
+			if (record)
+				addWindowCulprits(Rule::Address, windowUsers_);
+			fail(Rule::Address, known ? "heap regions " + heap.regions.set().describe() : "regions unknown",
+			     heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at);
+			reasons.push_back(known ? "its regions " + heap.regions.set().describe() + " leave " +
+							  windows_.describe()
+						: "its regions are unknown, so nothing says they lie in " + windows_.describe());
+		}
+	}
+	// [cache] cached: true fails `uncached`, false fails `cached`; a cache conflict fails both.
+	const bool failsCache = heap.cached.value ? (!cache_ || *cache_ == CacheMode::Value::Uncached)
+						  : (!cache_ || *cache_ == CacheMode::Value::Cached);
+	if (failsCache) {
+		const CacheMode::Value opposite = heap.cached.value ? CacheMode::Value::Uncached : CacheMode::Value::Cached;
+		imposedBy(
+			Rule::Cache,
+			[&](const RuleSource &s) { return s.rules().cache && s.rules().cache->value == opposite; },
+			[&](const RuleSource &) { return "needs a " + cacheWord(opposite) + " mapping"; },
+			[](const RuleSource &s) { return s.rules().cache->at; });
+		fail(Rule::Cache, heap.cached.value ? "maps cached" : "maps uncached", heap.cached.at);
+		reasons.push_back(std::string("its CPU mapping is ") + (heap.cached.value ? "cached" : "uncached"));
+	}
+	// [protected] Protection must match the buffer's, both ways.
+	if (heap.isProtected.value != buffer_.isProtected.value) {
+		fail(Rule::Protected,
+		     heap.isProtected.value ? "protected heap, unprotected buffer" : "unprotected heap, protected buffer",
+		     heap.isProtected.at);
+		reasons.push_back(heap.isProtected.value ? "it is protected and the buffer is not"
+							 : "it is not protected and the buffer is");
+	}
+	// [align] The heap guarantees `align` for a buffer's start; users without IOMMU need more.
+	if (heap.align.value % heapBaseAlign_ != 0) {
+		imposedBy(
+			Rule::Align,
+			[&](const RuleSource &s) {
+				return !s.iommu() && s.rules().alignBase && heap.align.value % s.rules().alignBase->value != 0;
+			},
+			[](const RuleSource &s) { return "needs base alignment " + formatSize(s.rules().alignBase->value); },
+			[](const RuleSource &s) { return s.rules().alignBase->at; });
+		fail(Rule::Align, "aligns buffers to " + formatSize(heap.align.value), heap.align.at);
+		reasons.push_back("it aligns buffers to " + formatSize(heap.align.value) + ", not " +
+				  formatSize(heapBaseAlign_));
+	}
+	// [size]
+	if (heap.maxBuffer && layout_.size > heap.maxBuffer->value) {
+		fail(Rule::Size, "max_buffer " + formatSize(heap.maxBuffer->value) + " < size " + std::to_string(layout_.size),
+		     heap.maxBuffer->at);
+		reasons.push_back("its largest buffer is " + formatSize(heap.maxBuffer->value));
+	}
+	if (heap.regionsFrom != RegionsFrom::Unknown) {
+		const Source &regionsAt = heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at;
+		if (heap.contiguous.value && layout_.size > heap.largestRegion) {
+			fail(Rule::Size,
+			     "largest region " + formatSize(heap.largestRegion) + " < size " + std::to_string(layout_.size),
+			     regionsAt);
+			reasons.push_back("its largest region is " + formatSize(heap.largestRegion));
+		}
+		if (total_ > heap.regionTotal) {
+			fail(Rule::Size,
+			     "regions total " + formatSize(heap.regionTotal) + " < count x size " + std::to_string(total_),
+			     regionsAt);
+			reasons.push_back("its regions total " + formatSize(heap.regionTotal));
+		}
+	}
+	if (record && !reasons.empty()) {
+		std::string sentence = "Heap " + heap.name + " cannot hold it: ";
+		for (size_t i = 0; i < reasons.size(); ++i)
+			sentence += (i ? "; " : "") + reasons[i];
+		conflict_.explanation.push_back(sentence + ".");
+	}
+	return eligible;
+}
+
+std::vector<const Heap *> BufferSolver::orderEligible(const std::vector<const Heap *> &eligible) const
+{
+	std::vector<const Heap *> out;
+	for (const auto &p : policy_.prefer)
+		for (const Heap *h : eligible)
+			if (h->name == p.value)
+				out.push_back(h);
+	std::vector<const Heap *> rest;
+	for (const Heap *h : eligible)
+		if (std::find(out.begin(), out.end(), h) == out.end())
+			rest.push_back(h);
+	// Scarce memory is kept for those who need it: scattered before contiguous, then larger first
+	// (unknown regions count as larger than any number), then by name in byte order.
+	std::sort(rest.begin(), rest.end(), [](const Heap *a, const Heap *b) {
+		if (a->contiguous.value != b->contiguous.value)
+			return !a->contiguous.value;
+		const bool aUnknown = a->regionsFrom == RegionsFrom::Unknown;
+		const bool bUnknown = b->regionsFrom == RegionsFrom::Unknown;
+		if (aUnknown != bUnknown)
+			return aUnknown;
+		if (!aUnknown && a->regionTotal != b->regionTotal)
+			return a->regionTotal > b->regionTotal;
+		return a->name < b->name;
+	});
+	out.insert(out.end(), rest.begin(), rest.end());
+	return out;
+}
+
+Result<BufferResult> BufferSolver::run()
+{
+	for (const RuleSource &s : sources_)
+		userCount_ = std::max(userCount_, s.user + 1);
+
+	mergeWindows();
+	contiguous_ = ranges::any_of(sources_, [](const RuleSource &s) {
+		return !s.iommu() && s.rules().contiguous && s.rules().contiguous->value;
+	});
+	if (auto a = mergeAlignment(); !a)
+		return std::unexpected(a.error());
+
+	// The layout is computed for every buffer, satisfiable or not: an overflow is bad input.
+	auto layout = computeLayout(*buffer_.format.value, buffer_.width.value, buffer_.height.value, align_);
+	if (!layout)
+		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + layout.error());
+	layout_ = std::move(*layout);
+	auto total = checkedMul(buffer_.count.value, layout_.size);
+	if (!total)
+		return parseError(buffer_.count.written ? buffer_.count.at : buffer_.at,
+				  "buffer '" + buffer_.name + "': count " + std::to_string(buffer_.count.value) + " x size " +
+					  std::to_string(layout_.size) + " does not fit in 64 bits");
+	total_ = *total;
+
+	checkFormat();
+	mergeModifiers();
+	mergeCache();
+	checkProtectedUsers();
+	checkStride();
+
+	std::vector<const Heap *> eligible;
+	for (const Heap &h : system_.heaps)
+		if (judgeHeap(h, false))
+			eligible.push_back(&h);
+
+	if (usersConflict_ || eligible.empty()) {
+		if (eligible.empty()) {
+			for (const Heap &h : system_.heaps)
+				judgeHeap(h, true);
+			if (system_.heaps.empty())
+				conflict_.explanation.push_back("The system describes no heap at all.");
+		}
+		return BufferResult{ buffer_.name, std::move(conflict_) };
+	}
+
+	Plan plan;
+	plan.buffer = buffer_.name;
+	for (const Heap *h : orderEligible(eligible)) {
+		HeapChoice choice{ h->name, h->backend.value, h->devicePath() };
+		if (plan.heap.name.empty())
+			plan.heap = std::move(choice);
+		else
+			plan.others.push_back(std::move(choice));
+	}
+	plan.format = std::string(buffer_.format.value->name);
+	plan.modifier = modifier_;
+	plan.width = buffer_.width.value;
+	plan.height = buffer_.height.value;
+	plan.count = buffer_.count.value;
+	plan.size = layout_.size;
+	plan.planes = layout_.planes;
+
+	// Say what the users' alignments changed, and who asked (libcamera's "Adjusted").
+	auto askers = [&](auto member, uint64_t threshold) {
+		std::string who;
+		for (const RuleSource &s : sources_)
+			if (const auto &v = s.rules().*member; v && v->value > threshold)
+				who += (who.empty() ? "" : ", ") + s.label + " " + std::to_string(v->value) + " (" +
+				       v->at.fileLine() + ")";
+		return who;
+	};
+	if (layout_.alignedHeight != buffer_.height.value)
+		plan.adjustments.push_back("height " + std::to_string(buffer_.height.value) + " -> " +
+					   std::to_string(layout_.alignedHeight) + ": align.height " +
+					   askers(&RuleSet::alignHeight, 1));
+	for (size_t p = 0; p < layout_.planes.size(); ++p)
+		if (layout_.planes[p].stride != layout_.naturalStrides[p])
+			plan.adjustments.push_back("plane " + std::to_string(p) + " stride " +
+						   std::to_string(layout_.naturalStrides[p]) + " -> " +
+						   std::to_string(layout_.planes[p].stride) + ": align.stride " +
+						   askers(&RuleSet::alignStride, 1));
+	return BufferResult{ buffer_.name, std::move(plan) };
+}
+
+} // namespace
+
+Result<BufferResult> solveBuffer(const System &system, const Policy &policy, size_t buffer)
+{
+	const SystemGraph graph(system);
+	return BufferSolver(system, policy, graph, buffer).run();
+}
+
+Result<Solution> solve(const System &system, const Policy &policy)
+{
+	const SystemGraph graph(system);
+	Solution out;
+	out.buffers.reserve(system.buffers.size());
+	for (size_t b = 0; b < system.buffers.size(); ++b) {
+		auto r = BufferSolver(system, policy, graph, b).run();
+		if (!r)
+			return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[b].name + "'"));
+		out.buffers.push_back(std::move(*r));
+	}
+	return out;
+}
+
+} // namespace heapsolve

@@ -363,8 +363,6 @@ Ok Loader::loadDocument(const FileReader &r, const YAML::Node &root)
 				hasVersion = true;
 				return true;
 			}
-			if (!hasVersion)
-				return parseError(r.at(key), "'version: 1' must come first in every file");
 			if (k == "memory") {
 				auto w = r.windows(key, v, "memory");
 				if (!w)

@@ -545,6 +545,7 @@ Ok Loader::loadDevice(const FileReader &r, const YAML::Node &n)
 	if (!d.rules.modifiers)
 		d.rules.modifiers = Located<std::vector<std::string>>{ { std::string(kLinearModifier) }, d.at, false };
 	if (planes) {
+		std::vector<std::pair<std::string, Source>> planeNames;
 		auto l = r.list(planes->second, "planes", [&](const YAML::Node &pn) -> Ok {
 			Plane p;
 			p.at = r.at(pn);
@@ -556,11 +557,12 @@ Ok Loader::loadDevice(const FileReader &r, const YAML::Node &n)
 						auto s = r.name(v);
 						if (!s)
 							return std::unexpected(s.error());
-						for (const Plane &other : d.planes)
-							if (other.name == *s)
+						for (const auto &[other, where] : planeNames)
+							if (other == *s)
 								return parseError(r.at(v), "plane '" + *s + "' of device '" + d.name +
 												   "' is already defined at " +
-												   other.at.position());
+												   where.position());
+						planeNames.emplace_back(*s, r.at(v));
 						p.name = *s;
 						hasPlaneName = true;
 						return true;

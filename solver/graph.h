@@ -40,9 +40,13 @@ struct RuleSource {
 	const Device *device = nullptr;
 	const Plane *plane = nullptr; // nullptr: the device's own rules
 	size_t user = 0;              // 0: the producer; then the consumers in order
+	// Set by the solver when some of these rules are waived (see Relaxation in solver.h).
+	const RuleSet *override = nullptr;
+	bool protectionWaived = false;
 
-	const RuleSet &rules() const { return plane ? plane->rules : device->rules; }
+	const RuleSet &rules() const { return override ? *override : plane ? plane->rules : device->rules; }
 	bool iommu() const { return device->iommu.value; }
+	bool canAccessProtected() const { return protectionWaived || device->canAccessProtected.value; }
 };
 
 class SystemGraph

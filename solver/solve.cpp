@@ -4,6 +4,7 @@
 #include "solver/solver.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 
 #include <range/v3/algorithm/any_of.hpp>
@@ -11,6 +12,7 @@
 
 #include "constraints/checked.h"
 #include "constraints/number.h"
+#include "solver/buffer_solver.h"
 #include "solver/graph.h"
 #include "solver/layout.h"
 
@@ -45,6 +47,14 @@ std::string_view ruleName(Rule r)
 	return "?";
 }
 
+bool Relaxation::waives(std::string_view who, Rule rule) const
+{
+	for (const auto &[name, r] : waived)
+		if (r == rule && name == who)
+			return true;
+	return false;
+}
+
 bool Solution::allSolved() const
 {
 	return std::all_of(buffers.begin(), buffers.end(), [](const BufferResult &b) { return b.ok(); });
@@ -61,15 +71,23 @@ std::string cacheWord(CacheMode::Value v)
 class BufferSolver
 {
 public:
-	BufferSolver(const System &system, const Policy &policy, const SystemGraph &graph, size_t index)
-		: system_(system), policy_(policy), buffer_(system.buffers[index]),
+	BufferSolver(const System &system, const Policy &policy, const SystemGraph &graph, size_t index,
+		     const Relaxation &relax)
+		: system_(system), policy_(policy), relax_(relax), buffer_(system.buffers[index]),
 		  sources_(graph.sourcesOf(index))
 	{
+		if (!relax.waived.empty())
+			applyRelaxation();
 	}
 
 	Result<BufferResult> run();
+	BufferNeeds needs() const
+	{
+		return BufferNeeds{ windows_, contiguous_, heapBaseAlign_, cache_, layout_.size, total_, usersConflict_ };
+	}
 
 private:
+	void applyRelaxation();
 	void addCulprit(std::string user, Rule rule, std::string detail, const Source &at)
 	{
 		Culprit c{ std::move(user), rule, std::move(detail), at };
@@ -98,8 +116,10 @@ private:
 
 	const System &system_;
 	const Policy &policy_;
+	const Relaxation &relax_;
 	const Buffer &buffer_;
 	std::vector<RuleSource> sources_;
+	std::deque<RuleSet> overrides_; // the rule sets of sources with waived rules
 	size_t userCount_ = 0;
 
 	Conflict conflict_;
@@ -115,6 +135,35 @@ private:
 	Layout layout_;
 	uint64_t total_ = 0;                  // count x size
 };
+
+void BufferSolver::applyRelaxation()
+{
+	for (RuleSource &s : sources_) {
+		RuleSet rules = s.rules();
+		bool changed = false;
+		auto waive = [&](Rule rule, auto &field) {
+			if (field && relax_.waives(s.label, rule)) {
+				field.reset();
+				changed = true;
+			}
+		};
+		if (rules.address && (relax_.waives(s.label, Rule::Address) || relax_.waives(s.label, Rule::Plane))) {
+			rules.address.reset();
+			changed = true;
+		}
+		waive(Rule::Contiguous, rules.contiguous);
+		waive(Rule::Align, rules.alignBase);
+		waive(Rule::Stride, rules.maxStride);
+		waive(Rule::Format, rules.formats);
+		waive(Rule::Modifier, rules.modifiers);
+		waive(Rule::Cache, rules.cache);
+		if (changed) {
+			overrides_.push_back(std::move(rules));
+			s.override = &overrides_.back();
+		}
+		s.protectionWaived = !s.plane && relax_.waives(s.label, Rule::Protected);
+	}
+}
 
 void BufferSolver::addWindowCulprits(Rule rule, const std::vector<size_t> &users)
 {
@@ -242,7 +291,7 @@ void BufferSolver::checkProtectedUsers()
 	if (!buffer_.isProtected.value)
 		return;
 	for (const RuleSource &s : sources_) {
-		if (s.plane || s.device->canAccessProtected.value)
+		if (s.plane || s.canAccessProtected())
 			continue;
 		usersConflict_ = true;
 		addCulprit(s.device->name, Rule::Protected, "cannot access protected memory", s.device->canAccessProtected.at);
@@ -300,6 +349,8 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 		if (record)
 			addCulprit(heap.name, rule, std::move(detail), at);
 	};
+	// A waived heap condition is treated as met.
+	auto waived = [&](Rule rule) { return relax_.waives(heap.name, rule); };
 	auto imposedBy = [&](Rule rule, auto &&pred, auto &&describe, auto &&at) {
 		if (!record)
 			return;
@@ -309,13 +360,13 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 	std::vector<std::string> reasons;
 
 	// [backend] The policy may forbid a backend (e.g. never open a DRM primary node).
-	if (policy_.forbids(heap.backend.value)) {
+	if (policy_.forbids(heap.backend.value) && !waived(Rule::Backend)) {
 		fail(Rule::Backend, "backend " + std::string(backendName(heap.backend.value)) + " is forbidden by the policy",
 		     heap.backend.at);
 		reasons.push_back("its backend " + std::string(backendName(heap.backend.value)) + " is forbidden");
 	}
 	// [contiguous]
-	if (contiguous_ && !heap.contiguous.value) {
+	if (contiguous_ && !heap.contiguous.value && !waived(Rule::Contiguous)) {
 		imposedBy(
 			Rule::Contiguous,
 			[](const RuleSource &s) { return !s.iommu() && s.rules().contiguous && s.rules().contiguous->value; },
@@ -325,7 +376,7 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 		reasons.push_back("it is not physically contiguous");
 	}
 	// [address] Every address of the heap's regions must lie in the users' windows.
-	if (!windows_.isAnywhere()) {
+	if (!windows_.isAnywhere() && !waived(Rule::Address)) {
 		const bool known = heap.regionsFrom != RegionsFrom::Unknown;
 		if (!known || !windows_.contains(heap.regions.set())) {
 			if (record)
@@ -340,7 +391,7 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 	// [cache] cached: true fails `uncached`, false fails `cached`; a cache conflict fails both.
 	const bool failsCache = heap.cached.value ? (!cache_ || *cache_ == CacheMode::Value::Uncached)
 						  : (!cache_ || *cache_ == CacheMode::Value::Cached);
-	if (failsCache) {
+	if (failsCache && !waived(Rule::Cache)) {
 		const CacheMode::Value opposite = heap.cached.value ? CacheMode::Value::Uncached : CacheMode::Value::Cached;
 		imposedBy(
 			Rule::Cache,
@@ -351,7 +402,7 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 		reasons.push_back(std::string("its CPU mapping is ") + (heap.cached.value ? "cached" : "uncached"));
 	}
 	// [protected] Protection must match the buffer's, both ways.
-	if (heap.isProtected.value != buffer_.isProtected.value) {
+	if (heap.isProtected.value != buffer_.isProtected.value && !waived(Rule::Protected)) {
 		fail(Rule::Protected,
 		     heap.isProtected.value ? "protected heap, unprotected buffer" : "unprotected heap, protected buffer",
 		     heap.isProtected.at);
@@ -359,7 +410,7 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 							 : "it is not protected and the buffer is");
 	}
 	// [align] The heap guarantees `align` for a buffer's start; users without IOMMU need more.
-	if (heap.align.value % heapBaseAlign_ != 0) {
+	if (heap.align.value % heapBaseAlign_ != 0 && !waived(Rule::Align)) {
 		imposedBy(
 			Rule::Align,
 			[&](const RuleSource &s) {
@@ -372,12 +423,13 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 				  formatSize(heapBaseAlign_));
 	}
 	// [size]
-	if (heap.maxBuffer && layout_.size > heap.maxBuffer->value) {
+	const bool sizeWaived = waived(Rule::Size);
+	if (heap.maxBuffer && layout_.size > heap.maxBuffer->value && !sizeWaived) {
 		fail(Rule::Size, "max_buffer " + formatSize(heap.maxBuffer->value) + " < size " + std::to_string(layout_.size),
 		     heap.maxBuffer->at);
 		reasons.push_back("its largest buffer is " + formatSize(heap.maxBuffer->value));
 	}
-	if (heap.regionsFrom != RegionsFrom::Unknown) {
+	if (heap.regionsFrom != RegionsFrom::Unknown && !sizeWaived) {
 		const Source &regionsAt = heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at;
 		if (heap.contiguous.value && layout_.size > heap.largestRegion) {
 			fail(Rule::Size,
@@ -515,10 +567,20 @@ Result<BufferResult> BufferSolver::run()
 
 } // namespace
 
-Result<BufferResult> solveBuffer(const System &system, const Policy &policy, size_t buffer)
+Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph &graph,
+				     size_t buffer, const Relaxation &relax, BufferNeeds *needs)
+{
+	BufferSolver solver(system, policy, graph, buffer, relax);
+	auto r = solver.run();
+	if (r && needs)
+		*needs = solver.needs();
+	return r;
+}
+
+Result<BufferResult> solveBuffer(const System &system, const Policy &policy, size_t buffer, const Relaxation &relax)
 {
 	const SystemGraph graph(system);
-	return BufferSolver(system, policy, graph, buffer).run();
+	return solveBufferWith(system, policy, graph, buffer, relax, nullptr);
 }
 
 Result<Solution> solve(const System &system, const Policy &policy)
@@ -527,7 +589,7 @@ Result<Solution> solve(const System &system, const Policy &policy)
 	Solution out;
 	out.buffers.reserve(system.buffers.size());
 	for (size_t b = 0; b < system.buffers.size(); ++b) {
-		auto r = BufferSolver(system, policy, graph, b).run();
+		auto r = BufferSolver(system, policy, graph, b, Relaxation{}).run();
 		if (!r)
 			return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[b].name + "'"));
 		out.buffers.push_back(std::move(*r));

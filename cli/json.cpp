@@ -63,21 +63,39 @@ std::string planToJson(const BufferResult &b)
 	       field("planes", "[" + planes + "]") + "}";
 }
 
+std::string culpritsToJson(const std::vector<Culprit> &list)
+{
+	std::string out;
+	for (const Culprit &k : list) {
+		if (!out.empty())
+			out += ",\n     ";
+		out += "{" + field("user", jsonString(k.user)) + ", " + field("rule", jsonString(ruleName(k.rule))) + ", " +
+		       field("detail", jsonString(k.detail)) + ", " + field("at", jsonString(k.at.fileLine())) + "}";
+	}
+	return "[" + (out.empty() ? "" : "\n     " + out) + "]";
+}
+
+// The spec's fields (name, ok, conflicts, suggestion), then heapsolve's additions: the minimal
+// conflict and the copy split.
 std::string conflictToJson(const BufferResult &b)
 {
 	const Conflict &c = b.conflict();
-	std::string culprits;
-	for (const Culprit &k : c.culprits) {
-		if (!culprits.empty())
-			culprits += ",\n     ";
-		culprits += "{" + field("user", jsonString(k.user)) + ", " + field("rule", jsonString(ruleName(k.rule))) +
-			    ", " + field("detail", jsonString(k.detail)) + ", " + field("at", jsonString(k.at.fileLine())) +
-			    "}";
-	}
 	std::string out = "{" + field("name", jsonString(b.name)) + ", " + field("ok", "false") + ",\n   " +
-			  field("conflicts", "[" + (culprits.empty() ? "" : "\n     " + culprits) + "]");
+			  field("conflicts", culpritsToJson(c.culprits));
 	if (c.suggestion)
 		out += ",\n   " + field("suggestion", jsonString(*c.suggestion));
+	out += ",\n   " + field("minimal", culpritsToJson(c.minimal));
+	if (!c.split.empty()) {
+		std::string groups;
+		for (const SplitGroup &g : c.split) {
+			std::string users;
+			for (const std::string &u : g.users)
+				users += (users.empty() ? "" : ", ") + jsonString(u);
+			groups += (groups.empty() ? "" : ", ") + std::string("{") + field("heap", jsonString(g.heap)) + ", " +
+				  field("users", "[" + users + "]") + "}";
+		}
+		out += ",\n   " + field("split", "[" + groups + "]");
+	}
 	return out + "}";
 }
 

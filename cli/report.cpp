@@ -95,6 +95,21 @@ std::string solutionToText(const Solution &solution)
 				pos = nl + 1;
 			}
 		}
+		if (!c.minimal.empty() && c.minimal.size() < c.culprits.size()) {
+			out += "  Minimal conflict (these alone cannot hold together; none of them can be left out):\n";
+			for (const Culprit &k : c.minimal)
+				out += "    " + k.user + " " + std::string(ruleName(k.rule)) + ": " + k.detail + " (" +
+				       k.at.fileLine() + ")\n";
+		}
+		if (!c.split.empty()) {
+			out += "  Copy split (fewest buffers that each have a heap):\n";
+			for (size_t i = 0; i < c.split.size(); ++i) {
+				std::string users;
+				for (const std::string &u : c.split[i].users)
+					users += (users.empty() ? "" : ", ") + u;
+				out += "    " + std::to_string(i + 1) + ". heap " + c.split[i].heap + ": " + users + "\n";
+			}
+		}
 		if (c.suggestion)
 			out += "  Suggestion: " + *c.suggestion + "\n";
 	}

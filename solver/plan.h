@@ -62,9 +62,24 @@ struct Culprit {
 	}
 };
 
+// One group of a copy split: users that can share one buffer, and the heap it goes to.
+struct SplitGroup {
+	std::string heap;
+	std::vector<std::string> users; // as written; the producer leads the first group
+	bool operator==(const SplitGroup &) const = default;
+};
+
 struct Conflict {
-	std::vector<Culprit> culprits; // rules between users first, then each heap's failures
+	std::vector<Culprit> culprits; // every failing rule: between users first, then each heap's
+	// A minimal subset of the culprits' (user, rule) pairs that cannot hold together: waiving any
+	// one of them makes the buffer solve. Empty when the system has no heap at all.
+	std::vector<Culprit> minimal;
+	// A fix that was verified by solving the changed system, in words (with a device-tree snippet
+	// when the fix is a new CMA heap).
 	std::optional<std::string> suggestion;
+	// The fewest groups of users that each have a satisfying heap, when sharing one buffer fails
+	// but copying between groups would work (two or more groups).
+	std::vector<SplitGroup> split;
 	std::vector<std::string> explanation; // sentences for people, one per failed rule or heap
 };
 

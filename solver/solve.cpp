@@ -13,6 +13,7 @@
 #include "constraints/checked.h"
 #include "constraints/number.h"
 #include "solver/buffer_solver.h"
+#include "solver/explain.h"
 #include "solver/graph.h"
 #include "solver/layout.h"
 
@@ -592,6 +593,11 @@ Result<Solution> solve(const System &system, const Policy &policy)
 		auto r = BufferSolver(system, policy, graph, b, Relaxation{}).run();
 		if (!r)
 			return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[b].name + "'"));
+		if (!r->ok()) {
+			auto e = explainConflict(system, policy, b, std::get<Conflict>(r->outcome));
+			if (!e)
+				return std::unexpected(std::move(e.error()));
+		}
 		out.buffers.push_back(std::move(*r));
 	}
 	return out;

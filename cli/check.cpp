@@ -6,11 +6,12 @@
 #include "cli/json.h"
 #include "cli/report.h"
 #include "constraints/yaml/loader.h"
+#include "solver/dot.h"
 #include "solver/solver.h"
 
 namespace heapsolve::cli {
 
-int runCheck(const std::vector<std::string> &files, bool json, std::ostream &out, std::ostream &err)
+int runCheck(const std::vector<std::string> &files, CheckFormat format, std::ostream &out, std::ostream &err)
 {
 	auto system = loadSystemFromPaths(files);
 	if (!system) {
@@ -22,7 +23,17 @@ int runCheck(const std::vector<std::string> &files, bool json, std::ostream &out
 		err << solution.error().message() << "\n";
 		return kExitBadInput;
 	}
-	out << (json ? solutionToJson(*solution) : solutionToText(*solution));
+	switch (format) {
+	case CheckFormat::Json:
+		out << solutionToJson(*solution);
+		break;
+	case CheckFormat::Dot:
+		out << toDot(*system, *solution);
+		break;
+	case CheckFormat::Text:
+		out << solutionToText(*solution);
+		break;
+	}
 	return solution->allSolved() ? kExitOk : kExitUnsatisfiable;
 }
 

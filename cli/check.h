@@ -10,8 +10,11 @@ namespace heapsolve::cli {
 
 enum ExitCode { kExitOk = 0, kExitUnsatisfiable = 1, kExitBadInput = 2, kExitKernelRefused = 3 };
 
-// Writes the plan or explanations to `out` and errors to `err`; returns the exit status
-// (0 all solved, 1 at least one unsatisfiable, 2 bad input). With bad input nothing goes to `out`.
-int runCheck(const std::vector<std::string> &files, bool json, std::ostream &out, std::ostream &err);
+// Writes the plans and explanations to `out` (a table, JSON, or Graphviz DOT) and errors to `err`;
+// returns the exit status (0 all solved, 1 at least one unsatisfiable, 2 bad input). With bad input
+// nothing goes to `out`.
+enum class CheckFormat { Text, Json, Dot };
+
+int runCheck(const std::vector<std::string> &files, CheckFormat format, std::ostream &out, std::ostream &err);
 
 } // namespace heapsolve::cli

@@ -31,13 +31,21 @@ int main(int argc, char **argv)
 
 	std::vector<std::string> checkFiles;
 	bool checkJson = false;
+	bool checkDot = false;
 	CLI::App *check = app.add_subcommand(
 		"check", "Solve every buffer of the system described by FILEs (board, devices, pipeline, in order); "
 			 "print a plan or an explanation for each. Exit 0: all solved; 1: at least one "
 			 "unsatisfiable; 2: bad input or usage.");
-	check->add_flag("--json", checkJson, "print one JSON object (see docs/cli.md) instead of a table");
+	auto *json = check->add_flag("--json", checkJson, "print one JSON object (see docs/cli.md) instead of a table");
+	check->add_flag("--dot", checkDot,
+			"print a Graphviz DOT picture of devices, planes, buffers and heaps instead of a table "
+			"(render with: dot -Tsvg -o system.svg)")
+		->excludes(json);
 	check->add_option("FILE", checkFiles, "schema-1 YAML files, merged in order")->required();
-	check->callback([&] { status = runCheck(checkFiles, checkJson, std::cout, std::cerr); });
+	check->callback([&] {
+		const CheckFormat format = checkJson ? CheckFormat::Json : checkDot ? CheckFormat::Dot : CheckFormat::Text;
+		status = runCheck(checkFiles, format, std::cout, std::cerr);
+	});
 
 	try {
 		app.parse(argc, argv);

@@ -11,7 +11,7 @@ packages=(
 	libgtest-dev libgmock-dev libbenchmark-dev
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
 	# tests: the independent oracle, the kernel under qemu
-	python3 python3-yaml qemu-system-x86 busybox-static cpio
+	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
 )
 
 missing=()

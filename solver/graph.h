@@ -23,7 +23,13 @@ struct GraphNode {
 	std::string label;
 };
 
-enum class EdgeKind { HasPlane, Produces, Consumes };
+enum class EdgeKind {
+	HasPlane,
+	Produces,
+	Consumes,
+	Allocated, // buffer -> the heap its plan chose (drawings only)
+	Refused,   // buffer -> a heap that failed it (drawings only)
+};
 
 struct GraphEdge {
 	EdgeKind kind = EdgeKind::HasPlane;
@@ -55,6 +61,7 @@ public:
 	explicit SystemGraph(const System &system);
 
 	const SystemGraphType &graph() const { return graph_; }
+	const System &system() const { return system_; }
 	SystemGraphType::vertex_descriptor deviceVertex(size_t device) const { return devices_[device]; }
 	SystemGraphType::vertex_descriptor bufferVertex(size_t buffer) const { return buffers_[buffer]; }
 	SystemGraphType::vertex_descriptor heapVertex(size_t heap) const { return heaps_[heap]; }

@@ -349,6 +349,23 @@ std::string describeSplit(const std::vector<SplitGroup> &split)
 	return text + " (the copy or conversion goes after " + split[0].users[0] + " writes the buffer).";
 }
 
+// Fix 5: leave out a consumer that cannot share this buffer (e.g. one without access to protected
+// memory), when the others then solve.
+std::optional<std::string> suggestDropConsumer(Trial &trial, const Policy &policy)
+{
+	const std::vector<UserRef> consumers = trial.buffer().consumers;
+	for (size_t c = 0; c < consumers.size(); ++c) {
+		trial.buffer().consumers.erase(trial.buffer().consumers.begin() + c);
+		auto r = trial.solve(policy);
+		trial.buffer().consumers = consumers;
+		if (solved(r))
+			return "leave " + consumers[c].str() + " out of the consumers of buffer '" + trial.buffer().name +
+			       "' (it cannot use this buffer, and no copy it could use is allowed); the others then share heap " +
+			       r->plan().heap.name + ".";
+	}
+	return std::nullopt;
+}
+
 } // namespace
 
 Result<void> explainConflict(const System &system, const Policy &policy, size_t buffer, Conflict &conflict)
@@ -369,6 +386,8 @@ Result<void> explainConflict(const System &system, const Policy &policy, size_t 
 		conflict.suggestion = h;
 	else if (!conflict.split.empty())
 		conflict.suggestion = describeSplit(conflict.split);
+	else if (auto d = suggestDropConsumer(trial, policy))
+		conflict.suggestion = d;
 	return {};
 }
 

@@ -11,7 +11,8 @@
 
 namespace heapsolve::cli {
 
-int runCheck(const std::vector<std::string> &files, CheckFormat format, std::ostream &out, std::ostream &err)
+int runCheck(const std::vector<std::string> &files, const CheckOptions &options, std::ostream &out,
+	     std::ostream &err)
 {
 	auto system = loadSystemFromPaths(files);
 	if (!system) {
@@ -23,9 +24,9 @@ int runCheck(const std::vector<std::string> &files, CheckFormat format, std::ost
 		err << solution.error().message() << "\n";
 		return kExitBadInput;
 	}
-	switch (format) {
+	switch (options.format) {
 	case CheckFormat::Json:
-		out << solutionToJson(*solution);
+		out << solutionToJson(*solution, options.explain);
 		break;
 	case CheckFormat::Dot:
 		out << toDot(*system, *solution);

@@ -15,6 +15,12 @@ enum ExitCode { kExitOk = 0, kExitUnsatisfiable = 1, kExitBadInput = 2, kExitKer
 // nothing goes to `out`.
 enum class CheckFormat { Text, Json, Dot };
 
-int runCheck(const std::vector<std::string> &files, CheckFormat format, std::ostream &out, std::ostream &err);
+struct CheckOptions {
+	CheckFormat format = CheckFormat::Text;
+	bool explain = false; // JSON: add "minimal" and "split" to unsatisfiable buffers
+};
+
+int runCheck(const std::vector<std::string> &files, const CheckOptions &options, std::ostream &out,
+	     std::ostream &err);
 
 } // namespace heapsolve::cli

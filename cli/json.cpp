@@ -75,15 +75,17 @@ std::string culpritsToJson(const std::vector<Culprit> &list)
 	return "[" + (out.empty() ? "" : "\n     " + out) + "]";
 }
 
-// The spec's fields (name, ok, conflicts, suggestion), then heapsolve's additions: the minimal
-// conflict and the copy split.
-std::string conflictToJson(const BufferResult &b)
+// The spec's fields (name, ok, conflicts, suggestion), then, when asked, heapsolve's additions:
+// the minimal conflict and the copy split.
+std::string conflictToJson(const BufferResult &b, bool extras)
 {
 	const Conflict &c = b.conflict();
 	std::string out = "{" + field("name", jsonString(b.name)) + ", " + field("ok", "false") + ",\n   " +
 			  field("conflicts", culpritsToJson(c.culprits));
 	if (c.suggestion)
 		out += ",\n   " + field("suggestion", jsonString(*c.suggestion));
+	if (!extras)
+		return out + "}";
 	out += ",\n   " + field("minimal", culpritsToJson(c.minimal));
 	if (!c.split.empty()) {
 		std::string groups;
@@ -101,13 +103,13 @@ std::string conflictToJson(const BufferResult &b)
 
 } // namespace
 
-std::string solutionToJson(const Solution &solution)
+std::string solutionToJson(const Solution &solution, bool extras)
 {
 	std::string out = "{\"buffers\": [";
 	for (size_t i = 0; i < solution.buffers.size(); ++i) {
 		const BufferResult &b = solution.buffers[i];
 		out += i ? ",\n  " : "\n  ";
-		out += b.ok() ? planToJson(b) : conflictToJson(b);
+		out += b.ok() ? planToJson(b) : conflictToJson(b, extras);
 	}
 	return out + (solution.buffers.empty() ? "]}\n" : "\n]}\n");
 }

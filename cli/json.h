@@ -8,8 +8,10 @@
 
 namespace heapsolve::cli {
 
-// {"buffers": [...]} with buffers in definition order; ends with a newline.
-std::string solutionToJson(const Solution &solution);
+// {"buffers": [...]} with buffers in definition order and exactly the fields of the spec's cli.md;
+// ends with a newline. With `extras`, an unsatisfiable buffer also carries heapsolve's "minimal"
+// and "split" (see docs/explanations.md).
+std::string solutionToJson(const Solution &solution, bool extras = false);
 
 // A JSON string literal with the escapes RFC 8259 requires.
 std::string jsonString(std::string_view text);

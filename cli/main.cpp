@@ -32,6 +32,7 @@ int main(int argc, char **argv)
 	std::vector<std::string> checkFiles;
 	bool checkJson = false;
 	bool checkDot = false;
+	bool checkExplain = false;
 	CLI::App *check = app.add_subcommand(
 		"check", "Solve every buffer of the system described by FILEs (board, devices, pipeline, in order); "
 			 "print a plan or an explanation for each. Exit 0: all solved; 1: at least one "
@@ -41,10 +42,16 @@ int main(int argc, char **argv)
 			"print a Graphviz DOT picture of devices, planes, buffers and heaps instead of a table "
 			"(render with: dot -Tsvg -o system.svg)")
 		->excludes(json);
+	check->add_flag("--explain", checkExplain,
+			"with --json, also give each unsatisfiable buffer its minimal conflict (\"minimal\") and "
+			"copy split (\"split\"); the table always shows them")
+		->needs(json);
 	check->add_option("FILE", checkFiles, "schema-1 YAML files, merged in order")->required();
 	check->callback([&] {
-		const CheckFormat format = checkJson ? CheckFormat::Json : checkDot ? CheckFormat::Dot : CheckFormat::Text;
-		status = runCheck(checkFiles, format, std::cout, std::cerr);
+		CheckOptions options;
+		options.format = checkJson ? CheckFormat::Json : checkDot ? CheckFormat::Dot : CheckFormat::Text;
+		options.explain = checkExplain;
+		status = runCheck(checkFiles, options, std::cout, std::cerr);
 	});
 
 	try {

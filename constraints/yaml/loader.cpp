@@ -47,7 +47,7 @@ public:
 		if (!n.IsScalar())
 			return parseError(at(n), "'" + std::string(key) + "' must be a number");
 		if (!isPlain(n))
-			return parseError(at(n), "'" + std::string(key) + "' must be a plain number, not a quoted string ('" +
+			return parseError(at(n), "'" + std::string(key) + "' must be a plain number, without quotes or tag ('" +
 							 n.Scalar() + "')");
 		auto v = parseNumber(n.Scalar());
 		if (!v)

@@ -29,7 +29,7 @@ struct CheckRun {
 CheckRun check(const std::vector<std::string> &files, bool json)
 {
 	std::ostringstream out, err;
-	const int status = runCheck(files, json ? CheckFormat::Json : CheckFormat::Text, out, err);
+	const int status = runCheck(files, { json ? CheckFormat::Json : CheckFormat::Text, false }, out, err);
 	return { status, out.str(), err.str() };
 }
 

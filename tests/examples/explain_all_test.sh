@@ -9,7 +9,7 @@ run() {
 	n=$((n + 1))
 	echo "$1" >"$TEST_TMPDIR/case$n.label"
 	shift
-	"$bin" check --json "$@" >"$TEST_TMPDIR/case$n.json" 2>"$TEST_TMPDIR/case$n.err"
+	"$bin" check --json --explain "$@" >"$TEST_TMPDIR/case$n.json" 2>"$TEST_TMPDIR/case$n.err"
 }
 for ex in examples/*/; do
 	run "$ex" "$ex"*.yaml

@@ -238,8 +238,10 @@ buffers:
   - {name: buf, format: NV12, width: 64, height: 64, producer: p, consumers: [q]}
 )" }));
 	ASSERT_FALSE(r.ok());
-	EXPECT_TRUE(r.conflict().split.empty());
-	EXPECT_FALSE(r.conflict().suggestion.has_value()) << "nothing verified would fix a refused format";
+	EXPECT_TRUE(r.conflict().split.empty()) << "q refuses NV12 even alone: no copy helps";
+	ASSERT_TRUE(r.conflict().suggestion.has_value());
+	EXPECT_EQ(*r.conflict().suggestion, "leave q out of the consumers of buffer 'buf' (it cannot use this buffer, and "
+					    "no copy it could use is allowed); the others then share heap system.");
 }
 
 } // namespace

@@ -169,7 +169,9 @@ TEST(Loader, RejectsBadNumbers)
 	expectError("version: 1\nmemory:\n  - {base: -1, size: 1GiB}\n", 3, "-1",
 		    "'base': bad number '-1' (expected digits with an optional unit B, KiB, MiB, GiB, TiB, or 0x...)");
 	expectError("version: 1\nmemory:\n  - {base: 0, size: \"4096\"}\n", 3, "\"4096\"",
-		    "'size' must be a plain number, not a quoted string ('4096')");
+		    "'size' must be a plain number, without quotes or tag ('4096')");
+	expectError("version: 1\nmemory:\n  - {base: 0, size: !!int 4096}\n", 3, "!!int",
+		    "'size' must be a plain number, without quotes or tag ('4096')");
 	expectError("version: 1\nmemory:\n  - {base: 0, size: 0}\n", 3, "0}", "'size' must be positive");
 	expectError("version: 1\nmemory:\n  - {base: 0xffffffffffffffff, size: 1}\n", 3, "{",
 		    "window base 0xffffffffffffffff + size 1 does not fit in 64 bits");

@@ -652,6 +652,21 @@ def solve_buffer(system, b, heap_stats):
                 for s in srcs:
                     conflicts.add(s.name, "address", "needs %s" %
                                   fmt_windows(s.address[0]), s.address[1])
+    # READING: the heaps face "the intersected address windows", the merge rule's
+    # intersection over every user without IOMMU: a user with a plane
+    # conflict (empty windows) is left out only of the check between users
+    # above, not of this one, so then no heap with known regions fits.
+    windowed_srcs = []
+    heap_W = None
+    for u in users:
+        if u.iommu:
+            continue
+        for s in u.sources:
+            if s.address is not None:
+                heap_W = s.address[0] if heap_W is None else \
+                    intersect(heap_W, s.address[0])
+                if s not in windowed_srcs:
+                    windowed_srcs.append(s)
 
     all_sources = []
     seen = set()
@@ -714,11 +729,6 @@ def solve_buffer(system, b, heap_stats):
     base_L = 4096
     for _, s in phys:
         base_L = lcm(base_L, s.align["base"][0])
-    windowed_srcs = []
-    for _, srcs, _ in windowed:
-        for s in srcs:
-            if s not in windowed_srcs:
-                windowed_srcs.append(s)
     forbid = system.policy["forbid"] if system.policy else set()
 
     eligible = []
@@ -733,24 +743,19 @@ def solve_buffer(system, b, heap_stats):
                           [(s, "needs contiguous", s.contiguous[1])
                            for s in contig_srcs]))
         regions = heap_regions(system, h)
-        if W is not None:
-            if regions is None:
-                imposing = windowed_srcs
-                ok = False
-            else:
-                norm = normalize(regions[0])
-                ok = contains(W, norm)
-                # READING: the users that imposed a failed address condition
-                # are those whose own windows do not hold the heap's regions.
-                imposing = [s for s in windowed_srcs
-                            if not contains(s.address[0], norm)]
+        if heap_W is not None:
+            ok = regions is not None and \
+                contains(heap_W, normalize(regions[0]))
             if not ok:
+                # READING: the users that imposed it: as for address between users
+                # ("every user that brings windows"), every user whose
+                # windows make up the intersection.
                 fails.append(("address", "heap regions %s" %
                               (fmt_windows(regions[0]) if regions
                                else "unknown"),
                               regions[1] if regions else h.at,
                               [(s, "needs %s" % fmt_windows(s.address[0]),
-                                s.address[1]) for s in imposing]))
+                                s.address[1]) for s in windowed_srcs]))
         if h.cached[0] and uncached:
             fails.append(("cache", "cached", h.cached[1],
                           [(s, "needs uncached", s.cache[1])

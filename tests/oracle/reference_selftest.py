@@ -206,16 +206,24 @@ class Rules(Case):
             """
         b = self.failed(text % "disp")[0]
         # The planes of disp do not meet: a plane conflict; vpu alone then
-        # faces the heap, whose 16 MiB region is not inside vpu's 1 MiB.
+        # meets nobody (no address conflict between users).  The heap still
+        # faces the intersection over every user without IOMMU (empty), and
+        # every user that brings windows is named with it.
         self.assertEqual(conflicts(b), {
             ("disp/layer0", "plane", "f0.yaml:11"),
             ("disp/layer1", "plane", "f0.yaml:13"),
             ("vram", "address", "f0.yaml:5"),
+            ("disp/layer0", "address", "f0.yaml:11"),
+            ("disp/layer1", "address", "f0.yaml:13"),
             ("vpu", "address", "f0.yaml:16")})
         self.tearDown()
         self.setUp()
         b = self.failed(text % "disp/layer0")[0]
+        # The 16 MiB region is not inside vpu's 1 MiB window; layer0's
+        # window holds it, yet layer0 brings windows too.
         self.assertEqual(conflicts(b), {("vram", "address", "f0.yaml:5"),
+                                        ("disp/layer0", "address",
+                                         "f0.yaml:11"),
                                         ("vpu", "address", "f0.yaml:16")})
 
     def test_plane_rules_named_as_device_slash_plane(self):

@@ -51,6 +51,22 @@ MODIFIER_RE = re.compile(r"^(?:[A-Z][A-Z0-9_]*|0x[0-9a-fA-F]{1,16})$")
 NULLS = ("", "~", "null", "Null", "NULL")
 
 
+class TagLoader(yaml.SafeLoader):
+    """Records whether a scalar carried an explicit tag (`!!int 5`)."""
+
+    def compose_scalar_node(self, anchor):
+        explicit = self.peek_event().tag not in (None, "!")
+        node = super().compose_scalar_node(anchor)
+        node.explicit_tag = explicit
+        return node
+
+
+def plain(node):
+    """READING: plain means untagged too: `!!str 5` is a string, and a number
+    or boolean is read from its plain text alone."""
+    return node.style is None and not getattr(node, "explicit_tag", False)
+
+
 class BadInput(Exception):
     """Bad input: exit 2 with `FILE:LINE:COLUMN: error: WHAT` on stderr."""
 
@@ -261,8 +277,9 @@ class Loader:
     def number(self, node, what, positive=True):
         if not isinstance(node, yaml.ScalarNode):
             self.err(node, "%s must be a number" % what)
-        if node.style is not None:
-            self.err(node, "%s must be a plain (unquoted) number" % what)
+        if not plain(node):
+            self.err(node, "%s must be a plain (unquoted, untagged) number"
+                     % what)
         v = parse_number(node.value)
         if v is None:
             self.err(node, "%s: '%s' is not a number below 2^64" %
@@ -272,7 +289,7 @@ class Loader:
         return v
 
     def boolean(self, node, what):
-        if (not isinstance(node, yaml.ScalarNode) or node.style is not None
+        if (not isinstance(node, yaml.ScalarNode) or not plain(node)
                 or node.value not in ("true", "false")):
             self.err(node, "%s must be true or false" % what)
         return node.value == "true"
@@ -325,7 +342,7 @@ class Loader:
     # -- the file
     def load(self, text):
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=TagLoader)
         except yaml.MarkedYAMLError as e:
             m = e.problem_mark or e.context_mark
             line, col = (m.line + 1, m.column + 1) if m else (1, 1)

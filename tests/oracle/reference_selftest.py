@@ -341,7 +341,7 @@ class Numbers(Case):
 
     def test_quoted_number_and_bool_rejected(self):
         for value in ['"5"', "'5'", "-1", "1.5", "1 KiB", "0x", "0x1KiB",
-                      "18446744073709551616", "0"]:
+                      "18446744073709551616", "0", "!!int 5", "!!str 5"]:
             self.bad("""\
                 heaps: [{name: system, backend: dma-heap}]
                 devices: [{name: cpu, kind: cpu}]
@@ -350,7 +350,8 @@ class Numbers(Case):
                 """ % value)
             self.tearDown()
             self.setUp()
-        for value in ['"true"', "yes", "True", "1"]:
+        for value in ['"true"', "yes", "True", "1", "!!bool true",
+                      "!!str true"]:
             self.bad("heaps: [{name: s, backend: dma-heap, cached: %s}]\n"
                      % value)
             self.tearDown()

@@ -183,7 +183,7 @@ def main():
                     print("  - " + x)
                 for p in paths:
                     print("--- %s" % os.path.basename(p))
-                    with open(p) as fh:
+                    with open(p, encoding="utf-8") as fh:
                         for i, line in enumerate(fh, 1):
                             print("%4d  %s" % (i, line.rstrip("\n")))
                 for who, (rc, out, err) in (("reference", ref),

@@ -54,6 +54,9 @@ class Gen:
         self.flow = self.r.random() < 0.7
         # How hard the system is: scales the odds of restrictive rules.
         self.h = self.r.choice([0.2, 0.4, 0.7, 1.0])
+        # Small systems: page-sized buffers against KiB regions and limits,
+        # so that sizes land exactly on max_buffer, a region or a total.
+        self.small = self.r.random() < 0.25
 
     def chance(self, p):
         return self.r.random() < p
@@ -92,6 +95,21 @@ class Gen:
             # Near the top of the address space (end exactly 2^64 or above).
             return L([self.window((1 << 64) - 4096 * r.choice([1, 2]),
                                   r.choice([4096, 8192]))])
+        if self.small and r.random() < 0.5:
+            base = r.choice([0, 0x40000000])
+            sizes = [r.choice([4 * KiB, 16 * KiB, 32 * KiB])
+                     for _ in range(r.choice([1, 1, 2]))]
+            out = L()
+            for s in sizes:
+                out.append(self.window(base, s))
+                base += s if r.random() < 0.7 else 64 * KiB
+            return out
+        if r.random() < 0.1:
+            # One window written as two adjacent halves: they join.
+            base, size = r.choice([(0, 4 * GiB), (0x40000000, 2 * GiB),
+                                   (0x40000000, 512 * MiB)])
+            return L([self.window(base, size // 2),
+                      self.window(base + size // 2, size // 2)])
         out = L()
         end = None
         for _ in range(1 if r.random() < 0.75 else 2):
@@ -129,8 +147,11 @@ class Gen:
                                                   64 * KiB, MiB, 2 * MiB]))])
         if self.chance(0.25):
             h.append(["max_buffer", self.num(r.choice(
+                [4 * KiB, 8 * KiB, 12 * KiB, 16 * KiB] if self.small else
                 [MiB, 4 * MiB, 16 * MiB, 64 * MiB, 256 * MiB, TiB]))])
-        r.shuffle(h[2:])
+        rest = h[2:]
+        r.shuffle(rest)
+        h[2:] = rest
         return h
 
     def rules(self, m, plane):
@@ -195,6 +216,8 @@ class Gen:
     def dimension(self):
         r = self.r
         x = r.random()
+        if self.small and x < 0.8:
+            return r.choice([1, 2, 3, 16, 64, 100])
         if x < 0.85:
             return r.choice([1, 2, 3, 17, 33, 64, 320, 480, 640, 720, 1080,
                              1081, 1280, 1920, 2160, 3840, 4096])
@@ -260,8 +283,9 @@ class Gen:
                     [(0x40000000, 512 * MiB)]]):
                 put("memory", self.window(*w), 0)
         heap_names = r.sample(["system", "cma", "reserved", "ve-pool",
-                               "secure", "dumb", "udmabuf", "linear", "big"],
-                              r.randint(1, 4))
+                               "secure", "dumb", "udmabuf", "linear", "big",
+                               "CMA", "Zed", "cma-2", "cma_2", "\u00e9t\u00e9",
+                               "z\u00fc"], r.randint(1, 4))
         self.heaps = [self.heap(n) for n in heap_names]
         for h in self.heaps:
             put("heaps", h, 0)
@@ -326,7 +350,8 @@ class Gen:
                  "hexempty", "unknown", "dupkey", "noversion", "emptylist",
                  "noproducer", "prodcons", "heapalign", "slash", "dupname",
                  "modifier", "policy2", "forbid", "huge", "yes", "format",
-                 "zero", "novalue", "noplane", "duplist", "bigunit"]
+                 "zero", "novalue", "noplane", "duplist", "bigunit",
+                 "tagged", "twodoc", "emptyfile", "mergekey", "pathnovalue"]
         kind = r.choice(kinds)
         self.bad = kind
         if kind in ("quoted", "negative", "fraction", "space", "hexunit",
@@ -345,7 +370,18 @@ class Gen:
                 "hexempty": "0x", "huge": "18446744073709551616",
                 "yes": "yes", "bigunit": "16777216TiB"}[kind])
             return
-        if kind == "unknown":
+        if kind == "tagged" and nums:
+            m, i = r.choice(nums)
+            m[i][1] = Num(r.choice(["!!str ", "!!int "]) + m[i][1])
+        elif kind == "twodoc":
+            r.choice(self.files).append(["---\nversion", Num("1")])
+        elif kind == "emptyfile":
+            del r.choice(self.files)[:]
+        elif kind == "mergekey":
+            r.choice(self.heaps).append(["<<", M([["cached", Num("true")]])])
+        elif kind == "pathnovalue":
+            r.choice(self.heaps).append(["path", ""])
+        elif kind == "unknown":
             r.choice(maps).append(["colour", "blue"])
         elif kind == "dupkey" and entries:
             e = r.choice(entries)
@@ -481,7 +517,7 @@ def generate(seed, outdir):
     paths = []
     for name, m in zip(NAMES[len(files) - 1], files):
         p = os.path.join(outdir, name)
-        with open(p, "w") as fh:
+        with open(p, "w", encoding="utf-8") as fh:
             fh.write(emit(m, g.flow))
         paths.append(p)
     return paths, g

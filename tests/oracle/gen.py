@@ -286,6 +286,8 @@ class Gen:
                                "secure", "dumb", "udmabuf", "linear", "big",
                                "CMA", "Zed", "cma-2", "cma_2", "\u00e9t\u00e9",
                                "z\u00fc"], r.randint(1, 4))
+        if self.chance(0.02):
+            heap_names = []         # nothing to allocate from
         self.heaps = [self.heap(n) for n in heap_names]
         for h in self.heaps:
             put("heaps", h, 0)
@@ -302,7 +304,7 @@ class Gen:
         self.policy = None
         if self.chance(0.5):
             pol = M()
-            if self.chance(0.7):
+            if heap_names and self.chance(0.7):
                 pol.append(["prefer", L(r.sample(heap_names,
                                                  r.randint(1, len(heap_names))))])
             if self.chance(0.3):
@@ -353,6 +355,9 @@ class Gen:
                  "zero", "novalue", "noplane", "duplist", "bigunit",
                  "tagged", "twodoc", "emptyfile", "mergekey", "pathnovalue"]
         kind = r.choice(kinds)
+        if not self.heaps and kind in ("mergekey", "pathnovalue", "heapalign",
+                                       "slash", "dupname"):
+            kind = "unknown"
         self.bad = kind
         if kind in ("quoted", "negative", "fraction", "space", "hexunit",
                     "hexempty", "huge", "yes", "bigunit", "zero") and nums:

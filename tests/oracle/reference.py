@@ -809,7 +809,9 @@ def solve_buffer(system, b, heap_stats):
     if not eligible:
         for c in heap_conflicts.items:
             conflicts.add(c["user"], c["rule"], c["detail"], c["at"])
-    if conflicts.items:
+    if conflicts.items or not eligible:
+        # READING: with no heap at all there is nothing to cite: the list of
+        # conflicts may be empty.
         return {"name": b.name, "ok": False, "conflicts": conflicts.items}
 
     # ---- order

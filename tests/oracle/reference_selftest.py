@@ -325,6 +325,16 @@ class Rules(Case):
                                         ("secure", "protected", "f0.yaml:9")})
 
 
+class NoHeap(Case):
+    def test_no_heap_is_unsatisfiable_with_nothing_to_cite(self):
+        b = self.failed("""\
+            devices: [{name: cpu, kind: cpu}]
+            buffers:
+              - {name: b, format: R8, width: 1, height: 1, producer: cpu}
+            """)[0]
+        self.assertEqual(b, {"name": "b", "ok": False, "conflicts": []})
+
+
 class Numbers(Case):
     def test_parse_number(self):
         for text, value in [("4KiB", 4096), ("0x10", 16), ("010", 10),

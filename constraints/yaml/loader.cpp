@@ -134,8 +134,9 @@ public:
 			return parseError(at(n), std::string(what) + " must be a mapping");
 		std::vector<std::pair<std::string, Source>> seen;
 		for (auto it = n.begin(); it != n.end(); ++it) {
-			const YAML::Node &key = it->first;
-			const YAML::Node &value = it->second;
+			// Copies: yaml-cpp's iterator hands out a temporary pair, so a reference would dangle.
+			const YAML::Node key = it->first;
+			const YAML::Node value = it->second;
 			if (!key.IsScalar())
 				return parseError(at(key), "a key of " + std::string(what) + " must be a plain name");
 			const std::string k = key.Scalar();

@@ -43,6 +43,7 @@ struct ElementState {
 	std::optional<heapsolve::Plan> plan; // solved for the current caps
 	bool needsMeta = false;
 	GstBufferPool *pool = nullptr;
+	bool warnedForeign = false; // warned once (per caps) about buffers from another pool
 };
 
 std::vector<std::string> stringsOf(const GValue *array)
@@ -298,6 +299,7 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	self->state->plan = plan;
 	self->state->needsMeta = needsMeta;
 	std::swap(self->state->pool, pool);
+	self->state->warnedForeign = false;
 	GST_OBJECT_UNLOCK(self);
 	if (pool)
 		gst_object_unref(pool);
@@ -357,6 +359,25 @@ static gboolean gst_heapsolve_alloc_propose_allocation(GstBaseTransform *trans, 
 	gst_query_add_allocation_pool(query, pool, static_cast<guint>(size), min, count);
 	gst_object_unref(pool);
 	return TRUE;
+}
+
+/* Upstream may ignore the proposed pool (or allocate before asking). Its buffers then pass through
+ * unchanged but live wherever upstream put them, which the devices may not reach: say so once. */
+static void gst_heapsolve_alloc_before_transform(GstBaseTransform *trans, GstBuffer *buffer)
+{
+	GstHeapsolveAlloc *self = GST_HEAPSOLVE_ALLOC(trans);
+
+	GST_OBJECT_LOCK(self);
+	bool foreign = self->state->pool && buffer->pool != self->state->pool && !self->state->warnedForeign;
+	if (foreign)
+		self->state->warnedForeign = true;
+	std::string heap = self->state->plan ? self->state->plan->heap.name : "";
+	GST_OBJECT_UNLOCK(self);
+
+	if (foreign)
+		GST_ELEMENT_WARNING(self, STREAM, FORMAT, ("Upstream does not use the solved buffer pool"),
+				    ("buffer %" GST_PTR_FORMAT " is not from heap %s's pool, so the devices named "
+				     "by producer and consumers may not be able to use it", buffer, heap.c_str()));
 }
 
 static void gst_heapsolve_alloc_finalize(GObject *object)
@@ -432,6 +453,7 @@ static void gst_heapsolve_alloc_class_init(GstHeapsolveAllocClass *klass)
 	trans->stop = gst_heapsolve_alloc_stop;
 	trans->set_caps = gst_heapsolve_alloc_set_caps;
 	trans->propose_allocation = gst_heapsolve_alloc_propose_allocation;
+	trans->before_transform = gst_heapsolve_alloc_before_transform;
 	trans->passthrough_on_same_caps = TRUE;
 
 	gst_type_mark_as_plugin_api(GST_TYPE_HEAPSOLVE_POOL, static_cast<GstPluginAPIFlags>(0));

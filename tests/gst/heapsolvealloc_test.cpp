@@ -4,6 +4,7 @@
 // an unsatisfiable system or bad file is an element error naming the culprit.
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,14 @@ GstQuery *queryAllocation(GstHarness *h, const char *caps)
 	return q;
 }
 
+size_t openFds()
+{
+	size_t n = 0;
+	for ([[maybe_unused]] const auto &e : std::filesystem::directory_iterator("/proc/self/fd"))
+		n++;
+	return n;
+}
+
 std::string popError(GstBus *bus, GError **domainOut = nullptr)
 {
 	GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
@@ -116,6 +125,7 @@ TEST(HeapsolveAlloc, ProposesSolvedPoolWithVideoMeta)
 	gst_buffer_pool_config_set_params(config, caps, poolSize, min, max);
 	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
 	ASSERT_TRUE(gst_buffer_pool_set_config(pool, config));
+	const size_t fdsBefore = openFds();
 	ASSERT_TRUE(gst_buffer_pool_set_active(pool, TRUE));
 
 	GstBuffer *buffer = nullptr;
@@ -171,11 +181,37 @@ TEST(HeapsolveAlloc, ProposesSolvedPoolWithVideoMeta)
 	dontWait.flags = GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT;
 	GstBuffer *fifth = nullptr;
 	EXPECT_EQ(gst_buffer_pool_acquire_buffer(pool, &fifth, &dontWait), GST_FLOW_EOS);
+	EXPECT_EQ(openFds(), fdsBefore + 4); // one fd per buffer, no more
 	for (GstBuffer *b : held)
 		gst_buffer_unref(b);
 
+	// Deactivating frees the buffers, and with them every fd the pool opened.
 	gst_buffer_pool_set_active(pool, FALSE);
+	EXPECT_EQ(openFds(), fdsBefore);
 	gst_object_unref(pool);
+}
+
+TEST(HeapsolveAlloc, WarnsOnceAboutBuffersFromElsewhere)
+{
+	const char *caps = "video/x-raw,format=BGRx,width=320,height=240,framerate=30/1";
+	Harness h = makeHarness("producer=cpu");
+	GstBus *bus = gst_bus_new();
+	gst_element_set_bus(h->element, bus);
+	gst_harness_set_src_caps_str(h.get(), caps);
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(gst_harness_push(h.get(), gst_buffer_new_allocate(nullptr, 307200, nullptr)), GST_FLOW_OK);
+		gst_buffer_unref(gst_harness_pull(h.get()));
+	}
+	GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING);
+	ASSERT_NE(m, nullptr);
+	GError *err = nullptr;
+	gst_message_parse_warning(m, &err, nullptr);
+	EXPECT_STREQ(err->message, "Upstream does not use the solved buffer pool");
+	g_error_free(err);
+	gst_message_unref(m);
+	EXPECT_EQ(gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING), nullptr); // once, not per frame
+	gst_element_set_bus(h->element, nullptr);
+	gst_object_unref(bus);
 }
 
 TEST(HeapsolveAlloc, PoolInsistsOnVideoMetaForNonDefaultLayout)
@@ -354,6 +390,8 @@ int main(int argc, char **argv)
 	g_setenv("GST_REGISTRY", registry.c_str(), TRUE);
 	g_setenv("GST_REGISTRY_FORK", "no", TRUE);
 	gst_init(&argc, &argv);
+	// A GLib critical is a bug (ours or a misuse of GStreamer): fail loudly instead of logging.
+	g_log_set_always_fatal(static_cast<GLogLevelFlags>(G_LOG_LEVEL_CRITICAL | G_LOG_FATAL_MASK));
 	testing::InitGoogleTest(&argc, argv);
 	return RUN_ALL_TESTS();
 }

@@ -379,6 +379,19 @@ TEST(HeapsolveAlloc, PropertiesChangeOnlyUpToReady)
 
 } // namespace
 
+// Under --config=asan: GLib keeps interned strings and type data for the life of the process;
+// those are not leaks of ours. GLib has no frame pointers, so the slow unwinder is needed to see
+// which GLib function allocated.
+extern "C" const char *__lsan_default_suppressions()
+{
+	return "leak:g_intern_string\nleak:_dl_init\n";
+}
+
+extern "C" const char *__asan_default_options()
+{
+	return "fast_unwind_on_malloc=0";
+}
+
 int main(int argc, char **argv)
 {
 	// Load the plugin just built (a runfile next to this test) and keep the registry private.

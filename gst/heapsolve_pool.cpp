@@ -96,9 +96,13 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 		return GST_FLOW_ERROR;
 	}
 
+	/* Recycled buffers keep their CPU mapping: mapping afresh for every frame faults in every
+	 * page again (measured: 1080p BGRx through videotestsrc went from 0.8 s to 32 s per 300
+	 * frames on this VM). dma-buf CPU access is still bracketed by GstDmaBufAllocator's syncs. */
 	GstMemory *mem;
 	if (memory->isDmaBuf) {
-		mem = gst_dmabuf_allocator_alloc(pool->dmabuf, memory->fd.release(), s.size);
+		mem = gst_dmabuf_allocator_alloc_with_flags(pool->dmabuf, memory->fd.release(), s.size,
+							     GST_FD_MEMORY_FLAG_KEEP_MAPPED);
 	} else {
 		if (!s.warnedNotDmaBuf) {
 			GST_WARNING_OBJECT(pool, "heap %s (%s) is not allocated yet: buffers are memfd memory, "
@@ -106,10 +110,18 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 				 s.plan.heap.name.c_str(), s.plan.heap.path.c_str());
 			s.warnedNotDmaBuf = true;
 		}
-		mem = gst_fd_allocator_alloc(pool->fd, memory->fd.release(), s.size, GST_FD_MEMORY_FLAG_NONE);
+		mem = gst_fd_allocator_alloc(pool->fd, memory->fd.release(), s.size, GST_FD_MEMORY_FLAG_KEEP_MAPPED);
 	}
 	if (!mem)
 		return GST_FLOW_ERROR;
+	/* Map read-write once, up front. GstFdMemory otherwise keeps the first mapping's protection
+	 * and mprotect()s it whenever a later map wants other rights: a producer mapping WRITE and a
+	 * consumer mapping READ flip it every frame, and every page faults again after each flip
+	 * (measured: 1080p NV12, videotestsrc -> videoconvert, 3.4 s instead of 1.5 s per 300
+	 * frames). A heap that refuses CPU mappings (protected memory) simply stays unmapped. */
+	GstMapInfo map;
+	if (gst_memory_map(mem, &map, GST_MAP_READWRITE))
+		gst_memory_unmap(mem, &map);
 
 	*buffer = gst_buffer_new();
 	gst_buffer_append_memory(*buffer, mem);

@@ -51,12 +51,16 @@ step "gst-launch-1.0 through the installed plugin"
 board="$repo/tests/gst/data/board.yaml"
 # NV12 for vpu and display: stride 512 instead of 320, so downstream must take GstVideoMeta
 # (videoconvert converting to I420 does).
-GST_DEBUG=heapsolve:4 gst-launch-1.0 -q videotestsrc num-buffers=10 ! video/x-raw,format=NV12,width=320,height=240 ! \
+GST_DEBUG=heapsolve:5 gst-launch-1.0 -q videotestsrc num-buffers=60 ! video/x-raw,format=NV12,width=320,height=240 ! \
 	heapsolvealloc system-files="<$board>" producer=vpu consumers="<display>" ! \
 	videoconvert ! video/x-raw,format=I420 ! fakesink >"$tmp/launch.out" 2>&1 ||
 	{ cat "$tmp/launch.out"; die "pipeline"; }
 grep -q 'heap cma (/dev/dma_heap/cma), size 184320, non-default layout' "$tmp/launch.out" ||
 	{ cat "$tmp/launch.out"; die "solved plan not logged"; }
+# 60 frames, at most buffer-count (4) allocations: the pool recycles.
+allocations="$(grep -c 'allocated buffer' "$tmp/launch.out" || true)"
+[ "$allocations" -ge 1 ] && [ "$allocations" -le 4 ] ||
+	die "$allocations buffers allocated for 60 frames (the pool should recycle at most 4)"
 # An unsatisfiable system stops the pipeline with an error naming the culprits.
 if gst-launch-1.0 videotestsrc num-buffers=1 ! video/x-raw,format=NV12,width=320,height=240 ! \
 	heapsolvealloc system-files="<$board>" producer=display consumers="<dma32>" ! fakesink \

@@ -272,6 +272,15 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	}
 
 	const heapsolve::Plan &plan = result->plan();
+	/* video/x-raw in GStreamer 1.22 means linear frames (tiled ones are other formats, such as
+	 * NV12_32L32, and DRM modifiers reach caps only in 1.24). A producer would write linear
+	 * lines into a buffer its users read as tiles. */
+	if (plan.modifier != "LINEAR") {
+		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Buffer %s needs modifier %s, which %s caps cannot "
+			"carry", request.name.c_str(), plan.modifier.c_str(), GST_VIDEO_INFO_NAME(&info)),
+			("not every user of the buffer accepts LINEAR; video/x-raw caps describe linear frames"));
+		return FALSE;
+	}
 	if (plan.planes.size() != GST_VIDEO_INFO_N_PLANES(&info)) {
 		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Plan has %zu planes, %s has %u",
 			plan.planes.size(), GST_VIDEO_INFO_NAME(&info), GST_VIDEO_INFO_N_PLANES(&info)), (nullptr));

@@ -303,6 +303,44 @@ TEST(HeapsolveAlloc, UnsatisfiableSystemIsElementErrorNamingCulprits)
 	gst_object_unref(bus);
 }
 
+TEST(HeapsolveAlloc, BufferCountMustFitTheHeap)
+{
+	// 64 x 184320 bytes fit cma's 128 MiB, but 64 1080p frames (3342336 bytes each) do not, and
+	// the system heap lies outside display's window: the size conflict names cma.
+	Harness h = makeHarness("producer=vpu consumers=<display> buffer-count=64");
+	GstBus *bus = gst_bus_new();
+	gst_element_set_bus(h->element, bus);
+	gst_harness_set_src_caps_str(h.get(), "video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1");
+	std::string error = popError(bus);
+	EXPECT_NE(error.find("[size] cma"), std::string::npos) << error;
+	gst_element_set_bus(h->element, nullptr);
+	gst_object_unref(bus);
+
+	Harness fits = makeHarness("producer=vpu consumers=<display> buffer-count=64");
+	gst_harness_add_propose_allocation_meta(fits.get(), GST_VIDEO_META_API_TYPE, nullptr);
+	gst_harness_set_src_caps_str(fits.get(), kNv12Caps);
+	GstQuery *q = queryAllocation(fits.get(), kNv12Caps);
+	ASSERT_NE(q, nullptr);
+	guint max = 0;
+	gst_query_parse_nth_allocation_pool(q, 0, nullptr, nullptr, nullptr, &max);
+	EXPECT_EQ(max, 64u);
+	gst_query_unref(q);
+}
+
+TEST(HeapsolveAlloc, TiledModifierIsRefused)
+{
+	// tiler accepts only ALLWINNER_TILED; video/x-raw caps describe linear frames.
+	Harness h = makeHarness("producer=tiler");
+	GstBus *bus = gst_bus_new();
+	gst_element_set_bus(h->element, bus);
+	gst_harness_set_src_caps_str(h.get(), kNv12Caps);
+	std::string error = popError(bus);
+	EXPECT_NE(error.find("Buffer alloc needs modifier ALLWINNER_TILED, which NV12 caps cannot carry"),
+		  std::string::npos) << error;
+	gst_element_set_bus(h->element, nullptr);
+	gst_object_unref(bus);
+}
+
 TEST(HeapsolveAlloc, DownstreamWithoutVideoMetaIsAnError)
 {
 	// Stride 512 instead of GStreamer's 320: a sink that ignores GstVideoMeta would misread it.

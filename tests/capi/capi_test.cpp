@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+// The C API: loading, solving by name, the plan's numbers, a conflict's culprits, and every error
+// as a code with an explanation.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "heapsolve/heapsolve.h"
+
+namespace {
+
+const char *kSystem = "tests/capi/data/system.yaml";
+
+struct Loaded {
+	heapsolve_system *system = nullptr;
+	Loaded()
+	{
+		heapsolve_error *error = nullptr;
+		EXPECT_EQ(heapsolve_system_load(&kSystem, 1, &system, &error), HEAPSOLVE_OK)
+			<< heapsolve_error_message(error);
+		heapsolve_error_free(error);
+	}
+	~Loaded() { heapsolve_system_free(system); }
+};
+
+TEST(CApi, SolvesBufferByName)
+{
+	Loaded l;
+	ASSERT_NE(l.system, nullptr);
+	ASSERT_EQ(heapsolve_system_buffer_count(l.system), 2u);
+	EXPECT_STREQ(heapsolve_system_buffer_name(l.system, 0), "decoded");
+	EXPECT_EQ(heapsolve_system_buffer_name(l.system, 2), nullptr);
+
+	heapsolve_plan *plan = nullptr;
+	ASSERT_EQ(heapsolve_solve_buffer(l.system, "decoded", &plan, nullptr), HEAPSOLVE_OK);
+	ASSERT_TRUE(heapsolve_plan_ok(plan));
+	EXPECT_STREQ(heapsolve_plan_buffer(plan), "decoded");
+	// Only cma lies inside display's window; stride 2048 (display 256), height 1088 (vpu 16).
+	EXPECT_STREQ(heapsolve_plan_heap(plan), "cma");
+	EXPECT_STREQ(heapsolve_plan_backend(plan), "dma-heap");
+	EXPECT_STREQ(heapsolve_plan_heap_path(plan), "/dev/dma_heap/cma");
+	EXPECT_STREQ(heapsolve_plan_format(plan), "NV12");
+	EXPECT_STREQ(heapsolve_plan_modifier(plan), "LINEAR");
+	EXPECT_EQ(heapsolve_plan_width(plan), 1920u);
+	EXPECT_EQ(heapsolve_plan_height(plan), 1080u);
+	EXPECT_EQ(heapsolve_plan_count(plan), 4u);
+	EXPECT_EQ(heapsolve_plan_size(plan), 3342336u);
+	ASSERT_EQ(heapsolve_plan_plane_count(plan), 2u);
+	EXPECT_EQ(heapsolve_plan_offset(plan, 0), 0u);
+	EXPECT_EQ(heapsolve_plan_stride(plan, 0), 2048u);
+	EXPECT_EQ(heapsolve_plan_offset(plan, 1), 2228224u);
+	EXPECT_EQ(heapsolve_plan_stride(plan, 1), 2048u);
+	EXPECT_EQ(heapsolve_plan_stride(plan, 2), 0u); // out of range
+	EXPECT_EQ(heapsolve_plan_conflict_count(plan), 0u);
+	EXPECT_EQ(heapsolve_plan_conflict_user(plan, 0), nullptr);
+	EXPECT_NE(std::string(heapsolve_plan_explain(plan)).find("stride"), std::string::npos)
+		<< heapsolve_plan_explain(plan);
+	heapsolve_plan_free(plan);
+}
+
+TEST(CApi, ExplainsConflictNamingCulprits)
+{
+	Loaded l;
+	heapsolve_plan *plan = nullptr;
+	heapsolve_error *error = nullptr;
+	ASSERT_EQ(heapsolve_solve_buffer(l.system, "impossible", &plan, &error), HEAPSOLVE_ERROR_UNSATISFIABLE);
+	ASSERT_NE(plan, nullptr);
+	ASSERT_NE(error, nullptr);
+	EXPECT_EQ(heapsolve_error_code(error), HEAPSOLVE_ERROR_UNSATISFIABLE);
+	std::string message = heapsolve_error_message(error);
+	EXPECT_EQ(message.rfind("buffer 'impossible' is unsatisfiable:\n", 0), 0u) << message;
+	EXPECT_NE(message.find("display"), std::string::npos) << message;
+	EXPECT_NE(message.find("dma32"), std::string::npos) << message;
+	heapsolve_error_free(error);
+
+	EXPECT_FALSE(heapsolve_plan_ok(plan));
+	EXPECT_EQ(heapsolve_plan_heap(plan), nullptr);
+	EXPECT_EQ(heapsolve_plan_size(plan), 0u);
+	bool display = false, dma32 = false;
+	for (size_t i = 0; i < heapsolve_plan_conflict_count(plan); i++) {
+		std::string user = heapsolve_plan_conflict_user(plan, i);
+		std::string rule = heapsolve_plan_conflict_rule(plan, i);
+		std::string at = heapsolve_plan_conflict_at(plan, i);
+		if (user == "display" && rule == "address") {
+			display = true;
+			EXPECT_EQ(at, std::string(kSystem) + ":20");
+			EXPECT_STREQ(heapsolve_plan_conflict_detail(plan, i), "needs [0x40000000, 0x50000000)");
+		}
+		if (user == "dma32" && rule == "address") {
+			dma32 = true;
+			EXPECT_EQ(at, std::string(kSystem) + ":25");
+		}
+	}
+	EXPECT_TRUE(display);
+	EXPECT_TRUE(dma32);
+	EXPECT_EQ(heapsolve_plan_conflict_user(plan, heapsolve_plan_conflict_count(plan)), nullptr);
+	EXPECT_NE(std::string(heapsolve_plan_explain(plan)).find("display"), std::string::npos);
+	heapsolve_plan_free(plan);
+}
+
+TEST(CApi, BadInputCitesPosition)
+{
+	const char *names[] = { "board.yaml" };
+	const char *texts[] = { "version: 1\nheaps:\n  - name: cma\n    backend: ion\n" };
+	heapsolve_system *system = nullptr;
+	heapsolve_error *error = nullptr;
+	EXPECT_EQ(heapsolve_system_load_from_memory(names, texts, 1, &system, &error), HEAPSOLVE_ERROR_BAD_INPUT);
+	EXPECT_EQ(system, nullptr);
+	ASSERT_NE(error, nullptr);
+	EXPECT_EQ(heapsolve_error_code(error), HEAPSOLVE_ERROR_BAD_INPUT);
+	std::string message = heapsolve_error_message(error);
+	EXPECT_EQ(message.rfind("board.yaml:4:14: error:", 0), 0u) << message;
+	EXPECT_NE(message.find("ion"), std::string::npos) << message;
+	heapsolve_error_free(error);
+}
+
+TEST(CApi, MissingFileIsAnErrorNamingIt)
+{
+	const char *path = "tests/capi/data/absent.yaml";
+	heapsolve_system *system = nullptr;
+	heapsolve_error *error = nullptr;
+	heapsolve_status status = heapsolve_system_load(&path, 1, &system, &error);
+	EXPECT_NE(status, HEAPSOLVE_OK);
+	EXPECT_EQ(heapsolve_error_code(error), status);
+	EXPECT_NE(std::string(heapsolve_error_message(error)).find(path), std::string::npos);
+	heapsolve_error_free(error);
+}
+
+TEST(CApi, UsageErrors)
+{
+	Loaded l;
+	heapsolve_plan *plan = reinterpret_cast<heapsolve_plan *>(&l); // must be overwritten
+	heapsolve_error *error = nullptr;
+	EXPECT_EQ(heapsolve_solve_buffer(l.system, "overlay", &plan, &error), HEAPSOLVE_ERROR_USAGE);
+	EXPECT_EQ(plan, nullptr);
+	EXPECT_STREQ(heapsolve_error_message(error), "no buffer named 'overlay' in the system");
+	heapsolve_error_free(error);
+	EXPECT_EQ(heapsolve_solve_buffer(nullptr, "decoded", &plan, nullptr), HEAPSOLVE_ERROR_USAGE);
+	EXPECT_EQ(heapsolve_system_load(nullptr, 1, nullptr, nullptr), HEAPSOLVE_ERROR_USAGE);
+	EXPECT_STREQ(heapsolve_status_name(HEAPSOLVE_ERROR_UNSATISFIABLE), "unsatisfiable");
+	EXPECT_STREQ(heapsolve_version(), "0.1.0");
+}
+
+} // namespace

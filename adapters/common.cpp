@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cerrno>
+#include <fstream>
+#include <string>
+
+#include "adapters/adapter.h"
+
+namespace heapsolve {
+
+namespace {
+
+// MemTotal in bytes, 0 when /proc/meminfo cannot be read.
+uint64_t memTotal()
+{
+	std::ifstream in("/proc/meminfo");
+	std::string key, unit;
+	uint64_t kib = 0;
+	while (in >> key >> kib) {
+		std::getline(in, unit);
+		if (key == "MemTotal:")
+			return kib * 1024;
+	}
+	return 0;
+}
+
+} // namespace
+
+Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node)
+{
+	auto refuse = [&](const std::string &why) -> Result<void> {
+		return std::unexpected(Error(SystemError{ "request " + std::to_string(count) + " x " +
+								  std::to_string(size) + " bytes (" + why + ") at",
+							  node, ENOMEM }));
+	};
+	if (size == 0)
+		return refuse("an empty buffer");
+	if (size > kMaxBufferSize)
+		return refuse("above heapsolve's limit of " + std::to_string(kMaxBufferSize) + " bytes per buffer");
+	uint64_t total = memTotal();
+	// count * size > total / 2, without overflowing.
+	if (total != 0 && count > (total / 2) / size)
+		return refuse("above half of MemTotal, " + std::to_string(total / 2) + " bytes");
+	return {};
+}
+
+std::string exporterName(int fd)
+{
+	// The kernel prints "exp_name:\t<name>" for dma-bufs (drivers/dma-buf/dma-buf.c,
+	// dma_buf_show_fdinfo) since Linux 5.12.
+	std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
+	std::string line;
+	while (std::getline(in, line)) {
+		if (line.rfind("exp_name:", 0) != 0)
+			continue;
+		size_t start = line.find_first_not_of(" \t", 9);
+		return start == std::string::npos ? std::string() : line.substr(start);
+	}
+	return {};
+}
+
+} // namespace heapsolve

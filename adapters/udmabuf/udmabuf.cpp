@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapters/udmabuf/udmabuf.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <fstream>
+#include <linux/udmabuf.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace heapsolve {
+
+Result<Offer> UdmabufAdapter::probe()
+{
+	Offer offer;
+	if (access(paths_.device.c_str(), F_OK) != 0) {
+		offer.notes.push_back("no udmabuf: " + paths_.device + " is missing (CONFIG_UDMABUF)");
+		return offer;
+	}
+	Heap h;
+	h.name = "udmabuf";
+	h.at = Source{ "probe", 0, 0 };
+	h.backend = probed(Backend::Udmabuf);
+	h.path = probed(paths_.device);
+	h.contiguous = probed(false);
+	h.cached = probed(true);
+	h.isProtected = probed(false);
+	h.align = { 4096, h.at, false };
+	std::ifstream in(paths_.sizeLimit);
+	uint64_t mib = 0;
+	if (in >> mib && mib > 0)
+		h.maxBuffer = probed(mib << 20);
+	else
+		offer.notes.push_back("udmabuf: size_limit_mb unreadable; the module's default is 64 MiB");
+	offer.heaps.push_back(std::move(h));
+	return offer;
+}
+
+Result<DmaBuf> UdmabufAdapter::allocate(const Plan &plan, const HeapChoice &heap)
+{
+	const std::string node = heap.path.empty() ? paths_.device : heap.path;
+	if (auto b = boundRequest(plan.size, 1, node); !b)
+		return std::unexpected(b.error());
+	const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+	// udmabuf maps whole pages: offset and size must be page multiples (udmabuf_create()).
+	const uint64_t size = (plan.size + page - 1) / page * page;
+
+	UniqueFd memfd(memfd_create("heapsolve", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+	if (!memfd.isValid())
+		return std::unexpected(Error(SystemError{ "memfd_create", "heapsolve", errno }));
+	if (ftruncate(memfd.get(), static_cast<off_t>(size)) < 0)
+		return std::unexpected(Error(SystemError{ "ftruncate size=" + std::to_string(size) + " on", "memfd", errno }));
+	// udmabuf requires F_SEAL_SHRINK (and refuses F_SEAL_WRITE): the pages must not go away
+	// under the device.
+	if (fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK) < 0)
+		return std::unexpected(Error(SystemError{ "F_ADD_SEALS F_SEAL_SHRINK on", "memfd", errno }));
+
+	UniqueFd dev(open(node.c_str(), O_RDWR | O_CLOEXEC));
+	if (!dev.isValid())
+		return std::unexpected(Error(SystemError{ "open", node, errno }));
+
+	udmabuf_create create{};
+	create.memfd = static_cast<uint32_t>(memfd.get());
+	create.flags = UDMABUF_FLAGS_CLOEXEC;
+	create.offset = 0;
+	create.size = size;
+	int fd = ioctl(dev.get(), UDMABUF_CREATE, &create);
+	if (fd < 0)
+		return std::unexpected(Error(SystemError{ "UDMABUF_CREATE size=" + std::to_string(size) + " on", node, errno }));
+
+	DmaBuf buffer;
+	buffer.fd = UniqueFd(fd);
+	buffer.size = size;
+	buffer.planes = plan.planes;
+	buffer.heap = heap.name;
+	buffer.exporter = exporterName(buffer.fd.get());
+	return buffer;
+}
+
+} // namespace heapsolve

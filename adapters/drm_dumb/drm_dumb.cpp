@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapters/drm_dumb/drm_dumb.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <set>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "adapters/log.h"
+#include "constraints/format.h"
+#include "constraints/format_modifier.h"
+
+namespace heapsolve {
+
+LOG_DEFINE_CATEGORY(DrmDumb);
+
+namespace {
+
+// The fourcc of each format in heapsolve's table (constraints/format.cpp), from drm_fourcc.h.
+struct FourccName {
+	uint32_t fourcc;
+	const char *name;
+};
+constexpr FourccName kFourccs[] = {
+	{ DRM_FORMAT_R8, "R8" },
+	{ DRM_FORMAT_RGB565, "RGB565" },
+	{ DRM_FORMAT_BGR565, "BGR565" },
+	{ DRM_FORMAT_YUYV, "YUYV" },
+	{ DRM_FORMAT_YVYU, "YVYU" },
+	{ DRM_FORMAT_UYVY, "UYVY" },
+	{ DRM_FORMAT_VYUY, "VYUY" },
+	{ DRM_FORMAT_RGB888, "RGB888" },
+	{ DRM_FORMAT_BGR888, "BGR888" },
+	{ DRM_FORMAT_XRGB8888, "XRGB8888" },
+	{ DRM_FORMAT_ARGB8888, "ARGB8888" },
+	{ DRM_FORMAT_XBGR8888, "XBGR8888" },
+	{ DRM_FORMAT_ABGR8888, "ABGR8888" },
+	{ DRM_FORMAT_RGBX8888, "RGBX8888" },
+	{ DRM_FORMAT_RGBA8888, "RGBA8888" },
+	{ DRM_FORMAT_XRGB2101010, "XRGB2101010" },
+	{ DRM_FORMAT_ARGB2101010, "ARGB2101010" },
+	{ DRM_FORMAT_NV12, "NV12" },
+	{ DRM_FORMAT_NV21, "NV21" },
+	{ DRM_FORMAT_NV16, "NV16" },
+	{ DRM_FORMAT_NV61, "NV61" },
+	{ DRM_FORMAT_NV24, "NV24" },
+	{ DRM_FORMAT_NV42, "NV42" },
+	{ DRM_FORMAT_P010, "P010" },
+	{ DRM_FORMAT_YUV420, "YUV420" },
+	{ DRM_FORMAT_YVU420, "YVU420" },
+	{ DRM_FORMAT_YUV422, "YUV422" },
+	{ DRM_FORMAT_YVU422, "YVU422" },
+	{ DRM_FORMAT_YUV444, "YUV444" },
+};
+
+const char *formatName(uint32_t fourcc)
+{
+	for (const FourccName &f : kFourccs)
+		if (f.fourcc == fourcc)
+			return findFormat(f.name) ? f.name : nullptr;
+	return nullptr;
+}
+
+std::string fourccString(uint32_t fourcc)
+{
+	std::string s;
+	for (int i = 0; i < 4; ++i)
+		s += static_cast<char>((fourcc >> (8 * i)) & 0xff);
+	return s;
+}
+
+std::string modifierName(uint64_t modifier)
+{
+	if (modifier == DRM_FORMAT_MOD_LINEAR)
+		return std::string(kLinearModifier);
+	char buf[24];
+	std::snprintf(buf, sizeof(buf), "0x%016" PRIx64, modifier);
+	return buf;
+}
+
+std::string driverOf(const std::string &node)
+{
+	struct stat st;
+	if (stat(node.c_str(), &st) < 0)
+		return {};
+	char link[64];
+	std::snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device/driver", major(st.st_rdev), minor(st.st_rdev));
+	char target[256];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return {};
+	target[n] = '\0';
+	const char *slash = std::strrchr(target, '/');
+	return slash ? slash + 1 : target;
+}
+
+// A name not yet in `taken`: `base`, else `base` + suffix, else numbered.
+std::string uniqueName(std::set<std::string> &taken, std::string base, const std::string &suffix)
+{
+	if (base.empty())
+		base = "drm";
+	std::string name = base;
+	if (taken.count(name))
+		name = base + suffix;
+	for (int i = 2; taken.count(name); ++i)
+		name = base + suffix + std::to_string(i);
+	taken.insert(name);
+	return name;
+}
+
+// Opens a primary node for a short read. Only reachable through DrmDumbAdapter, which cannot be
+// built without a PrimaryNodeAccess.
+Result<UniqueFd> openPrimary(const std::string &node)
+{
+	UniqueFd fd(open(node.c_str(), O_RDWR | O_CLOEXEC));
+	if (!fd.isValid())
+		return std::unexpected(Error(SystemError{ "open", node, errno }));
+	// The open made us master if nobody was; give it back at once so that a compositor
+	// starting meanwhile is not locked out (drmDropMaster fails harmlessly otherwise).
+	if (drmIsMaster(fd.get()))
+		drmDropMaster(fd.get());
+	return fd;
+}
+
+struct PlaneInfo {
+	std::string type; // primary, overlay, cursor
+	std::vector<uint32_t> formats;
+	std::vector<uint64_t> modifiers; // in IN_FORMATS order, distinct
+	bool hasInFormats = false;
+};
+
+std::vector<PlaneInfo> readPlanes(int fd)
+{
+	std::vector<PlaneInfo> planes;
+	// Without this cap the kernel hides primary and cursor planes.
+	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	drmModePlaneResPtr res = drmModeGetPlaneResources(fd);
+	if (!res)
+		return planes;
+	for (uint32_t i = 0; i < res->count_planes; ++i) {
+		drmModePlanePtr plane = drmModeGetPlane(fd, res->planes[i]);
+		if (!plane)
+			continue;
+		PlaneInfo info;
+		info.type = "overlay";
+		info.formats.assign(plane->formats, plane->formats + plane->count_formats);
+		drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, plane->plane_id, DRM_MODE_OBJECT_PLANE);
+		for (uint32_t p = 0; props && p < props->count_props; ++p) {
+			drmModePropertyPtr prop = drmModeGetProperty(fd, props->props[p]);
+			if (!prop)
+				continue;
+			if (std::strcmp(prop->name, "type") == 0) {
+				uint64_t v = props->prop_values[p];
+				info.type = v == DRM_PLANE_TYPE_PRIMARY ? "primary" :
+					    v == DRM_PLANE_TYPE_CURSOR	? "cursor" :
+										  "overlay";
+			} else if (std::strcmp(prop->name, "IN_FORMATS") == 0) {
+				drmModePropertyBlobPtr blob = drmModeGetPropertyBlob(fd, static_cast<uint32_t>(props->prop_values[p]));
+				if (blob && blob->length >= sizeof(drm_format_modifier_blob)) {
+					// include/uapi/drm/drm_mode.h: a header, the formats, then
+					// modifiers each with a bitmask of the formats they apply to.
+					const auto *hdr = static_cast<const drm_format_modifier_blob *>(blob->data);
+					const auto *base = static_cast<const uint8_t *>(blob->data);
+					const uint64_t end = uint64_t(hdr->modifiers_offset) +
+							     uint64_t(hdr->count_modifiers) * sizeof(drm_format_modifier);
+					if (end <= blob->length) {
+						info.hasInFormats = true;
+						const auto *mods = reinterpret_cast<const drm_format_modifier *>(base + hdr->modifiers_offset);
+						for (uint32_t m = 0; m < hdr->count_modifiers; ++m) {
+							uint64_t mod = mods[m].modifier;
+							if (mod == DRM_FORMAT_MOD_INVALID)
+								continue;
+							if (std::find(info.modifiers.begin(), info.modifiers.end(), mod) == info.modifiers.end())
+								info.modifiers.push_back(mod);
+						}
+					}
+				}
+				drmModeFreePropertyBlob(blob);
+			}
+			drmModeFreeProperty(prop);
+		}
+		drmModeFreeObjectProperties(props);
+		drmModeFreePlane(plane);
+		planes.push_back(std::move(info));
+	}
+	drmModeFreePlaneResources(res);
+	return planes;
+}
+
+bool supportsDumb(int fd)
+{
+	uint64_t cap = 0;
+	return drmGetCap(fd, DRM_CAP_DUMB_BUFFER, &cap) == 0 && cap != 0;
+}
+
+} // namespace
+
+std::vector<DrmNodes> listDrmDevices()
+{
+	std::vector<DrmNodes> out;
+	int n = drmGetDevices2(0, nullptr, 0);
+	if (n <= 0)
+		return out;
+	std::vector<drmDevicePtr> devices(static_cast<size_t>(n));
+	n = drmGetDevices2(0, devices.data(), n);
+	for (int i = 0; i < n; ++i) {
+		DrmNodes d;
+		if (devices[i]->available_nodes & (1 << DRM_NODE_PRIMARY))
+			d.primary = devices[i]->nodes[DRM_NODE_PRIMARY];
+		if (devices[i]->available_nodes & (1 << DRM_NODE_RENDER))
+			d.render = devices[i]->nodes[DRM_NODE_RENDER];
+		d.driver = driverOf(!d.primary.empty() ? d.primary : d.render);
+		out.push_back(std::move(d));
+	}
+	drmFreeDevices(devices.data(), n);
+	// libdrm lists in sysfs order; sort for a stable probe.
+	std::sort(out.begin(), out.end(), [](const DrmNodes &a, const DrmNodes &b) {
+		return std::pair(a.primary, a.render) < std::pair(b.primary, b.render);
+	});
+	return out;
+}
+
+Offer probeRenderNodes(const std::vector<DrmNodes> &devices)
+{
+	Offer offer;
+	std::set<std::string> taken;
+	for (const DrmNodes &d : devices) {
+		if (d.render.empty())
+			continue;
+		Device dev;
+		dev.name = uniqueName(taken, d.driver, "-render");
+		dev.at = Source{ "probe", 0, 0 };
+		dev.kind = probed(DeviceKind::Render);
+		dev.iommu = { false, dev.at, false };
+		dev.canAccessProtected = { false, dev.at, false };
+		offer.notes.push_back("device '" + dev.name + "': render node " + d.render);
+		offer.devices.push_back(std::move(dev));
+	}
+	return offer;
+}
+
+Result<Offer> DrmDumbAdapter::probe()
+{
+	Offer offer;
+	std::set<std::string> taken;
+	for (const DrmNodes &d : listDrmDevices()) {
+		if (d.primary.empty())
+			continue;
+		auto fd = openPrimary(d.primary);
+		if (!fd) {
+			offer.notes.push_back("cannot read " + d.primary + ": " + std::strerror(std::get<SystemError>(fd.error().detail()).err));
+			continue;
+		}
+		if (supportsDumb(fd->get())) {
+			Heap h;
+			h.name = uniqueName(taken, d.driver + "-dumb", "");
+			h.at = Source{ "probe", 0, 0 };
+			h.backend = probed(Backend::DrmDumb);
+			h.path = probed(d.primary);
+			// Dumb buffers are whatever the driver's GEM helper allocates: shmem pages for
+			// vkms/vgem, VRAM or DMA memory elsewhere. Nothing promises contiguity.
+			h.contiguous = probed(false);
+			h.cached = probed(true);
+			h.isProtected = probed(false);
+			h.align = { 4096, h.at, false };
+			offer.heaps.push_back(std::move(h));
+		}
+		std::vector<PlaneInfo> planes = readPlanes(fd->get());
+		if (planes.empty())
+			continue;
+		Device dev;
+		dev.name = uniqueName(taken, d.driver, "-display");
+		dev.at = Source{ "probe", 0, 0 };
+		dev.kind = probed(DeviceKind::Display);
+		dev.iommu = { false, dev.at, false };
+		dev.canAccessProtected = { false, dev.at, false };
+		std::map<std::string, int> perType;
+		for (const PlaneInfo &p : planes) {
+			Plane plane;
+			plane.name = p.type + std::to_string(perType[p.type]++);
+			plane.at = dev.at;
+			std::vector<std::string> formats, unknown;
+			for (uint32_t f : p.formats) {
+				const char *name = formatName(f);
+				if (name && std::find(formats.begin(), formats.end(), name) == formats.end())
+					formats.push_back(name);
+				else if (!name)
+					unknown.push_back(fourccString(f));
+			}
+			if (!formats.empty())
+				plane.rules.formats = probed(formats);
+			std::vector<std::string> modifiers;
+			for (uint64_t m : p.modifiers)
+				modifiers.push_back(modifierName(m));
+			// A plane without IN_FORMATS takes LINEAR only (the kernel's legacy rule).
+			if (modifiers.empty())
+				modifiers.push_back(std::string(kLinearModifier));
+			plane.rules.modifiers = probed(modifiers);
+			if (!unknown.empty()) {
+				std::string list;
+				for (const auto &u : unknown)
+					list += (list.empty() ? "" : " ") + u;
+				offer.notes.push_back(dev.name + "/" + plane.name + " also scans out " + list +
+						      " (not in heapsolve's format table)");
+			}
+			dev.planes.push_back(std::move(plane));
+		}
+		offer.notes.push_back("device '" + dev.name + "': KMS planes of " + d.primary);
+		offer.devices.push_back(std::move(dev));
+	}
+	return offer;
+}
+
+Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap)
+{
+	std::string node = heap.path;
+	if (node.empty()) {
+		for (const DrmNodes &d : listDrmDevices()) {
+			if (d.primary.empty())
+				continue;
+			auto fd = openPrimary(d.primary);
+			if (fd && supportsDumb(fd->get())) {
+				node = d.primary;
+				break;
+			}
+		}
+		if (node.empty())
+			return std::unexpected(Error(SystemError{ "find a primary node with dumb buffers in", "/dev/dri", ENOENT }));
+	}
+	if (auto b = boundRequest(plan.size, 1, node); !b)
+		return std::unexpected(b.error());
+
+	auto card = openPrimary(node);
+	if (!card)
+		return std::unexpected(card.error());
+
+	// Dumb buffers are sized in lines: ask for 8-bit lines as wide as the plan's first stride
+	// (any width for a plan without planes), enough of them to hold plan.size. The layout stays
+	// the Plan's: the dma-buf is bytes, and the pitch the driver picks only matters to ADDFB.
+	uint64_t lineBytes = !plan.planes.empty() && plan.planes[0].stride ? plan.planes[0].stride : 4096;
+	lineBytes = std::min<uint64_t>(lineBytes, 65536);
+	const uint64_t lines = (plan.size + lineBytes - 1) / lineBytes;
+	if (lines > UINT32_MAX)
+		return std::unexpected(Error(SystemError{ "DRM_IOCTL_MODE_CREATE_DUMB size=" + std::to_string(plan.size) + " on", node, EINVAL }));
+	uint32_t handle = 0, pitch = 0;
+	uint64_t size = 0;
+	if (drmModeCreateDumbBuffer(card->get(), static_cast<uint32_t>(lineBytes), static_cast<uint32_t>(lines), 8, 0,
+				    &handle, &pitch, &size) < 0) {
+		int err = errno;
+		return std::unexpected(Error(SystemError{ "DRM_IOCTL_MODE_CREATE_DUMB " + std::to_string(lineBytes) + "x" +
+								  std::to_string(lines) + "x8 (size=" + std::to_string(plan.size) + ") on",
+							  node, err }));
+	}
+	int prime = -1;
+	int ret = drmPrimeHandleToFD(card->get(), handle, DRM_CLOEXEC | DRM_RDWR, &prime);
+	int err = errno;
+	// The dma-buf holds its own reference to the GEM object: the handle can go now.
+	if (drmModeDestroyDumbBuffer(card->get(), handle) < 0)
+		LOG(DrmDumb, Warning) << "DRM_IOCTL_MODE_DESTROY_DUMB on " << node << " failed: " << std::strerror(errno);
+	if (ret < 0)
+		return std::unexpected(Error(SystemError{ "DRM_IOCTL_PRIME_HANDLE_TO_FD on", node, err }));
+
+	DmaBuf buffer;
+	buffer.fd = UniqueFd(prime);
+	buffer.size = size;
+	buffer.planes = plan.planes;
+	buffer.heap = heap.name;
+	buffer.exporter = exporterName(buffer.fd.get());
+	if (buffer.size < plan.size)
+		return std::unexpected(Error(SystemError{ "DRM_IOCTL_MODE_CREATE_DUMB gave " + std::to_string(size) +
+								  " bytes for size=" + std::to_string(plan.size) + " on",
+							  node, ENOMEM }));
+	return buffer;
+}
+
+} // namespace heapsolve

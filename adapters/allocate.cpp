@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapters/allocate.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "adapters/dma_heap/dma_heap.h"
+#include "adapters/drm_dumb/drm_dumb.h"
+#include "adapters/log.h"
+#include "adapters/udmabuf/udmabuf.h"
+
+namespace heapsolve {
+
+LOG_DEFINE_CATEGORY(Allocate);
+
+Adapters Adapters::forMachine(std::optional<PrimaryNodeAccess> primaryNodes)
+{
+	std::unique_ptr<Adapter> drm;
+	if (primaryNodes)
+		drm = std::make_unique<DrmDumbAdapter>(*primaryNodes);
+	return Adapters(std::make_unique<DmaHeapAdapter>(), std::make_unique<UdmabufAdapter>(), std::move(drm));
+}
+
+Adapters::Adapters(std::unique_ptr<Adapter> dmaHeap, std::unique_ptr<Adapter> udmabuf, std::unique_ptr<Adapter> drmDumb)
+	: dmaHeap_(std::move(dmaHeap)), udmabuf_(std::move(udmabuf)), drmDumb_(std::move(drmDumb))
+{
+}
+
+Adapter *Adapters::find(Backend backend) const
+{
+	switch (backend) {
+	case Backend::DmaHeap:
+		return dmaHeap_.get();
+	case Backend::Udmabuf:
+		return udmabuf_.get();
+	case Backend::DrmDumb:
+		return drmDumb_.get();
+	}
+	return nullptr;
+}
+
+bool fallsBack(int err)
+{
+	return err == EACCES || err == ENOENT || err == ENOMEM;
+}
+
+Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
+{
+	if (auto b = boundRequest(plan.size, plan.count, plan.heap.path.empty() ? plan.heap.name : plan.heap.path); !b)
+		return std::unexpected(std::move(b.error()).withFrame("allocating buffer '" + plan.buffer + "'"));
+
+	std::vector<const HeapChoice *> heaps{ &plan.heap };
+	for (const HeapChoice &h : plan.others)
+		heaps.push_back(&h);
+
+	std::vector<std::string> refusals; // sentences for Allocation::fallbacks
+	std::vector<std::string> frames;   // the same refusals as error frames
+	for (size_t i = 0; i < heaps.size(); ++i) {
+		const HeapChoice &heap = *heaps[i];
+		Adapter *adapter = adapters.find(heap.backend);
+		if (!adapter) {
+			// Only drm-dumb can be missing on a real machine (no PrimaryNodeAccess); the
+			// solver never plans it then, so this is a caller's mismatch. Not a fallback:
+			// say so plainly.
+			return std::unexpected(Error(UsageError{ "heap '" + heap.name + "' needs the " +
+								 std::string(backendName(heap.backend)) +
+								 " backend, which this caller was not given" })
+						       .withFrame("allocating buffer '" + plan.buffer + "'"));
+		}
+		Allocation out;
+		out.heap = heap;
+		std::optional<Error> failed;
+		for (uint64_t n = 0; n < plan.count; ++n) {
+			auto buffer = adapter->allocate(plan, heap);
+			if (!buffer) {
+				failed = std::move(buffer.error());
+				break;
+			}
+			out.buffers.push_back(std::move(*buffer));
+		}
+		if (!failed) {
+			out.fallbacks = std::move(refusals);
+			return out;
+		}
+		// Release what this heap gave before trying the next, so a full CMA area is not
+		// kept full by our own partial allocation.
+		out.buffers.clear();
+		const auto *sys = std::get_if<SystemError>(&failed->detail());
+		std::string why = failed->message();
+		if (why.rfind("error: ", 0) == 0)
+			why = why.substr(7);
+		const bool more = i + 1 < heaps.size();
+		if (!sys || !fallsBack(sys->err) || !more) {
+			// withFrame() adds to the error in place; no self-assignment (it would move
+			// the error into itself and empty it).
+			Error e = std::move(*failed);
+			for (auto it = frames.rbegin(); it != frames.rend(); ++it)
+				std::move(e).withFrame(*it);
+			return std::unexpected(std::move(e).withFrame("allocating " + std::to_string(plan.count) + " x " +
+								      std::to_string(plan.size) + " bytes for buffer '" +
+								      plan.buffer + "' from heap '" + heap.name + "'"));
+		}
+		std::string sentence = "heap '" + heap.name + "' refused (" + why + "); trying heap '" + heaps[i + 1]->name + "'";
+		LOG(Allocate, Info) << sentence;
+		refusals.push_back(std::move(sentence));
+		frames.push_back("falling back from heap '" + heap.name + "', which refused: " + why);
+	}
+	// Not reached: the loop returns on its last heap.
+	return std::unexpected(Error(UsageError{ "no heap to allocate buffer '" + plan.buffer + "' from" }));
+}
+
+} // namespace heapsolve

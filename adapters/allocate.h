@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Carrying out a Plan: `count` dma-bufs from the chosen heap, falling back along plan.others when
+// the kernel refuses. Policy is not chosen here: the Plan names the eligible heaps in order, and
+// the permission to use drm-dumb comes in as a PrimaryNodeAccess.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/adapter.h"
+#include "adapters/drm_dumb/primary_node.h"
+#include "constraints/result.h"
+#include "solver/plan.h"
+
+namespace heapsolve {
+
+// The adapters an allocation may use, one per backend; a missing one refuses its heaps.
+class Adapters
+{
+public:
+	// This machine's adapters. The drm-dumb adapter exists only when `primaryNodes` is given,
+	// so without it no code path reaches a DRM primary node.
+	static Adapters forMachine(std::optional<PrimaryNodeAccess> primaryNodes);
+
+	// Any adapters (tests use fakes). Null means "not available".
+	Adapters(std::unique_ptr<Adapter> dmaHeap, std::unique_ptr<Adapter> udmabuf, std::unique_ptr<Adapter> drmDumb);
+
+	Adapter *find(Backend backend) const;
+
+private:
+	std::unique_ptr<Adapter> dmaHeap_;
+	std::unique_ptr<Adapter> udmabuf_;
+	std::unique_ptr<Adapter> drmDumb_;
+};
+
+struct Allocation {
+	HeapChoice heap;                    // where the buffers came from
+	std::vector<DmaBuf> buffers;        // plan.count of them, each its own dma-buf
+	std::vector<std::string> fallbacks; // one sentence per heap that refused before `heap`
+};
+
+// Whether a refusal with this errno moves on to the next eligible heap: EACCES (the heap node is
+// not ours to use), ENOENT (no such heap here) and ENOMEM (it is full). Anything else (EINVAL,
+// ENOTTY, ...) means the request or the node is wrong, and another heap would not fix that.
+bool fallsBack(int err);
+
+// Allocates plan.count buffers of plan.size bytes, all from one heap: plan.heap, else each of
+// plan.others in order (every one is eligible: the solver leaves violating heaps out). Buffers
+// from a heap that refused part-way are released before the next heap is tried.
+// The request is first bounded (boundRequest: kMaxBufferSize per buffer, half of MemTotal in
+// all); a request over the bound is refused with ENOMEM without asking any kernel.
+// Errors: the last heap's SystemError (errno, node, request), with one frame per earlier refusal
+// and one naming the buffer.
+Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters);
+
+} // namespace heapsolve

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapters/dma_heap/dma_heap.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/dma-buf.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "tests/adapters/fake_tree.h"
+#include "tests/adapters/test_util.h"
+
+namespace heapsolve {
+namespace {
+
+Plan planOf(uint64_t size, const std::string &heap, const std::string &path = "")
+{
+	Plan p;
+	p.buffer = "frame";
+	p.heap = HeapChoice{ heap, Backend::DmaHeap, path };
+	p.count = 1;
+	p.size = size;
+	p.planes = { PlaneLayout{ 0, 4096 } };
+	return p;
+}
+
+const Heap *findHeap(const Offer &o, const std::string &name)
+{
+	for (const Heap &h : o.heaps)
+		if (h.name == name)
+			return &h;
+	return nullptr;
+}
+
+TEST(CmaParameter, ParsesSizeBaseAndLimit)
+{
+	auto p = parseCmaParameter("console=ttyS0 cma=64M@0-256M quiet");
+	ASSERT_TRUE(p);
+	EXPECT_EQ(p->size, 64u << 20);
+	EXPECT_EQ(p->base, 0u);
+	EXPECT_EQ(p->limit, 256u << 20);
+
+	p = parseCmaParameter("cma=128M@0x40000000");
+	ASSERT_TRUE(p);
+	EXPECT_EQ(p->size, 128u << 20);
+	EXPECT_EQ(p->base, 0x40000000u);
+	EXPECT_FALSE(p->limit);
+
+	p = parseCmaParameter("cma=32M cma=16M");
+	ASSERT_TRUE(p);
+	EXPECT_EQ(p->size, 16u << 20) << "the last cma= wins, as in the kernel";
+	EXPECT_FALSE(p->base);
+
+	EXPECT_FALSE(parseCmaParameter("quiet nocma=1"));
+	EXPECT_FALSE(parseCmaParameter("cma=lots"));
+}
+
+TEST(DmaHeapProbe, RecognisesHeapsByKindWithoutHardCodedCmaName)
+{
+	test::FakeTree t;
+	for (const char *h : { "system", "system-uncached", "reserved", "carveout" })
+		t.write(std::string("heaps/") + h, "");
+	DmaHeapAdapter a({ t.path("heaps"), t.write("cmdline", "console=ttyS0 cma=64M@0-256M\n"), t.path("dt") });
+	auto offer = a.probe();
+	ASSERT_TRUE(offer);
+	ASSERT_EQ(offer->heaps.size(), 4u);
+	// Name order, for a stable probe.
+	EXPECT_EQ(offer->heaps[0].name, "carveout");
+	EXPECT_EQ(offer->heaps[3].name, "system-uncached");
+
+	const Heap *system = findHeap(*offer, "system");
+	ASSERT_TRUE(system);
+	EXPECT_FALSE(system->contiguous.value);
+	EXPECT_TRUE(system->cached.value);
+	EXPECT_EQ(system->regionsFrom, RegionsFrom::Unknown);
+	EXPECT_EQ(system->path->value, t.path("heaps/system"));
+
+	const Heap *uncached = findHeap(*offer, "system-uncached");
+	ASSERT_TRUE(uncached);
+	EXPECT_FALSE(uncached->contiguous.value);
+	EXPECT_FALSE(uncached->cached.value);
+
+	const Heap *cma = findHeap(*offer, "reserved");
+	ASSERT_TRUE(cma);
+	EXPECT_TRUE(cma->contiguous.value);
+	ASSERT_EQ(cma->regionsFrom, RegionsFrom::Written);
+	ASSERT_EQ(cma->regions.windows.size(), 1u);
+	EXPECT_EQ(cma->regions.windows[0].base, 0u);
+	EXPECT_EQ(cma->regions.windows[0].size, 256u << 20) << "cma=64M@0-256M: the area lies in [0, 256M)";
+	ASSERT_TRUE(cma->maxBuffer);
+	EXPECT_EQ(cma->maxBuffer->value, 64u << 20);
+
+	const Heap *other = findHeap(*offer, "carveout");
+	ASSERT_TRUE(other);
+	EXPECT_FALSE(other->contiguous.value) << "an unknown heap is described conservatively";
+	bool noted = false;
+	for (const auto &n : offer->notes)
+		noted |= n.find("'carveout' is not one heapsolve recognises") != std::string::npos;
+	EXPECT_TRUE(noted);
+}
+
+TEST(DmaHeapProbe, AnyDefaultCmaNameIsContiguous)
+{
+	for (const char *name : { "linux,cma", "reserved", "default_cma_region" }) {
+		test::FakeTree t;
+		t.write(std::string("heaps/") + name, "");
+		DmaHeapAdapter a({ t.path("heaps"), t.write("cmdline", "cma=16M"), t.path("dt") });
+		auto offer = a.probe();
+		ASSERT_TRUE(offer);
+		ASSERT_EQ(offer->heaps.size(), 1u) << name;
+		EXPECT_TRUE(offer->heaps[0].contiguous.value) << name;
+		EXPECT_EQ(offer->heaps[0].regionsFrom, RegionsFrom::Unknown) << "cma=16M gives no placement";
+		EXPECT_EQ(offer->heaps[0].maxBuffer->value, 16u << 20);
+	}
+}
+
+TEST(DmaHeapProbe, DeviceTreePoolGivesExactRegion)
+{
+	test::FakeTree t;
+	t.write("heaps/vpu-pool", "");
+	t.write("dt/reserved-memory/#address-cells", test::cells({ 2 }));
+	t.write("dt/reserved-memory/#size-cells", test::cells({ 2 }));
+	t.write("dt/reserved-memory/vpu-pool@40000000/reusable", "");
+	t.write("dt/reserved-memory/vpu-pool@40000000/reg", test::cells({ 0, 0x40000000, 0, 0x08000000 }));
+	DmaHeapAdapter a({ t.path("heaps"), t.write("cmdline", ""), t.path("dt") });
+	auto offer = a.probe();
+	ASSERT_TRUE(offer);
+	ASSERT_EQ(offer->heaps.size(), 1u);
+	const Heap &h = offer->heaps[0];
+	EXPECT_TRUE(h.contiguous.value);
+	ASSERT_EQ(h.regions.windows.size(), 1u);
+	EXPECT_EQ(h.regions.windows[0].base, 0x40000000u);
+	EXPECT_EQ(h.regions.windows[0].size, 0x08000000u);
+}
+
+TEST(DmaHeapProbe, MissingDirectoryIsANoteNotAnError)
+{
+	DmaHeapAdapter a({ "/nonexistent/dma_heap", "/nonexistent/cmdline", "/nonexistent/dt" });
+	auto offer = a.probe();
+	ASSERT_TRUE(offer);
+	EXPECT_TRUE(offer->heaps.empty());
+	ASSERT_EQ(offer->notes.size(), 1u);
+	EXPECT_NE(offer->notes[0].find("/nonexistent/dma_heap is missing"), std::string::npos);
+}
+
+TEST(DmaHeapAllocate, MissingHeapIsENOENTWithNodeAndRequest)
+{
+	test::FakeTree t;
+	t.dir("heaps");
+	DmaHeapAdapter a({ t.path("heaps"), "", "" });
+	const size_t before = test::openFdCount();
+	auto b = a.allocate(planOf(4096, "gone"), HeapChoice{ "gone", Backend::DmaHeap, "" });
+	ASSERT_FALSE(b);
+	const auto &e = std::get<SystemError>(b.error().detail());
+	EXPECT_EQ(e.err, ENOENT);
+	EXPECT_EQ(e.path, t.path("heaps/gone"));
+	EXPECT_EQ(test::openFdCount(), before);
+}
+
+TEST(DmaHeapAllocate, NotAHeapIsENOTTYAndNamesTheRequest)
+{
+	test::FakeTree t;
+	t.write("heaps/plainfile", "");
+	DmaHeapAdapter a({ t.path("heaps"), "", "" });
+	const size_t before = test::openFdCount();
+	auto b = a.allocate(planOf(8192, "plainfile"), HeapChoice{ "plainfile", Backend::DmaHeap, "" });
+	ASSERT_FALSE(b);
+	const auto &e = std::get<SystemError>(b.error().detail());
+	EXPECT_EQ(e.err, ENOTTY);
+	EXPECT_EQ(e.op, "DMA_HEAP_IOCTL_ALLOC len=8192 on");
+	EXPECT_EQ(b.error().message(), "error: DMA_HEAP_IOCTL_ALLOC len=8192 on " + t.path("heaps/plainfile") +
+					       ": Inappropriate ioctl for device (errno 25)");
+	EXPECT_EQ(test::openFdCount(), before) << "the heap fd is closed on failure too";
+}
+
+TEST(DmaHeapAllocate, HugeRequestIsRefusedBeforeTheKernel)
+{
+	// A node that does not exist: if the bound did not refuse first, the error would be ENOENT.
+	DmaHeapAdapter a({ "/nonexistent", "", "" });
+	auto b = a.allocate(planOf(kMaxBufferSize + 1, "system"), HeapChoice{ "system", Backend::DmaHeap, "" });
+	ASSERT_FALSE(b);
+	const auto &e = std::get<SystemError>(b.error().detail());
+	EXPECT_EQ(e.err, ENOMEM);
+	EXPECT_NE(e.op.find("above heapsolve's limit of 1073741824 bytes per buffer"), std::string::npos) << e.op;
+	EXPECT_EQ(e.path, "/nonexistent/system");
+}
+
+// Real heaps: only where the kernel has them (the VM stage, tests/vm/run.sh).
+class RealDmaHeap : public testing::Test
+{
+protected:
+	void SetUp() override
+	{
+		if (!test::hasEntries("/dev/dma_heap"))
+			GTEST_SKIP() << "no /dev/dma_heap/* on this machine (CONFIG_DMABUF_HEAPS); tests/vm/run.sh runs this in a real kernel";
+		auto o = DmaHeapAdapter().probe();
+		ASSERT_TRUE(o);
+		offer_ = *o;
+	}
+
+	// Allocates 4 MiB, mmaps it, writes and reads back a pattern between DMA_BUF_IOCTL_SYNC
+	// start/end, and checks the exporter's name.
+	void allocMmapSync(const Heap &heap, const std::string &exporter)
+	{
+		const size_t before = test::openFdCount();
+		{
+			DmaHeapAdapter a;
+			const uint64_t size = 4u << 20;
+			auto b = a.allocate(planOf(size, heap.name), HeapChoice{ heap.name, Backend::DmaHeap, heap.path->value });
+			ASSERT_TRUE(b) << b.error().message();
+			EXPECT_EQ(b->size, size);
+			EXPECT_EQ(b->exporter, exporter);
+			int flags = fcntl(b->fd.get(), F_GETFD);
+			EXPECT_TRUE(flags & FD_CLOEXEC);
+			EXPECT_EQ(fcntl(b->fd.get(), F_GETFL) & O_ACCMODE, O_RDWR);
+
+			void *map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd.get(), 0);
+			ASSERT_NE(map, MAP_FAILED) << std::strerror(errno);
+			dma_buf_sync sync{ DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
+			ASSERT_EQ(ioctl(b->fd.get(), DMA_BUF_IOCTL_SYNC, &sync), 0) << std::strerror(errno);
+			auto *words = static_cast<uint32_t *>(map);
+			for (size_t i = 0; i < size / 4; i += 1024)
+				words[i] = static_cast<uint32_t>(i * 2654435761u);
+			sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
+			ASSERT_EQ(ioctl(b->fd.get(), DMA_BUF_IOCTL_SYNC, &sync), 0) << std::strerror(errno);
+			sync.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ;
+			ASSERT_EQ(ioctl(b->fd.get(), DMA_BUF_IOCTL_SYNC, &sync), 0);
+			for (size_t i = 0; i < size / 4; i += 1024)
+				ASSERT_EQ(words[i], static_cast<uint32_t>(i * 2654435761u)) << "word " << i;
+			sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
+			ASSERT_EQ(ioctl(b->fd.get(), DMA_BUF_IOCTL_SYNC, &sync), 0);
+			munmap(map, size);
+		}
+		EXPECT_EQ(test::openFdCount(), before);
+	}
+
+	Offer offer_;
+};
+
+TEST_F(RealDmaHeap, SystemHeapAllocMmapSync)
+{
+	for (const Heap &h : offer_.heaps)
+		if (h.name == "system")
+			return allocMmapSync(h, "system");
+	GTEST_SKIP() << "no system heap (CONFIG_DMABUF_HEAPS_SYSTEM)";
+}
+
+TEST_F(RealDmaHeap, CmaHeapAllocMmapSync)
+{
+	// Whatever this kernel names its CMA heap: the probe says which heap is contiguous.
+	for (const Heap &h : offer_.heaps)
+		if (h.contiguous.value)
+			return allocMmapSync(h, h.name);
+	GTEST_SKIP() << "no CMA heap in this kernel (CONFIG_DMABUF_HEAPS_CMA); Debian's stock kernel has none";
+}
+
+TEST_F(RealDmaHeap, MissingHeapIsENOENT)
+{
+	DmaHeapAdapter a;
+	auto b = a.allocate(planOf(4096, "no-such-heap"), HeapChoice{ "no-such-heap", Backend::DmaHeap, "" });
+	ASSERT_FALSE(b);
+	EXPECT_EQ(std::get<SystemError>(b.error().detail()).err, ENOENT);
+}
+
+} // namespace
+} // namespace heapsolve

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapters/probe.h"
+
+#include <gtest/gtest.h>
+
+#include "constraints/yaml/loader.h"
+#include "tests/adapters/fake_tree.h"
+#include "tests/adapters/test_util.h"
+
+namespace heapsolve {
+namespace {
+
+Result<System> load(const std::string &yaml)
+{
+	std::vector<InputFile> files{ { "probe.yaml", yaml } };
+	return loadSystem(files);
+}
+
+TEST(Probe, FakeMachineIsValidSchema1)
+{
+	test::FakeTree t;
+	for (const char *h : { "system", "system-uncached", "linux,cma" })
+		t.write(std::string("heaps/") + h, "");
+	ProbeOptions o;
+	o.dmaHeap = { t.path("heaps"), t.write("cmdline", "cma=64M@0-256M"), t.path("dt") };
+	o.udmabuf = { t.write("udmabuf", ""), t.write("limit", "64") };
+	o.iomem = t.write("iomem", "00000000-00000fff : Reserved\n"
+				   "00001000-0009fbff : System RAM\n"
+				   "00100000-1ffdffff : System RAM\n"
+				   "  01000000-01ffffff : Kernel code\n");
+	o.drm = false;
+	MachineDescription m = probeMachine(o);
+	ASSERT_FALSE(m.empty());
+	const std::string yaml = toYaml(m);
+	auto sys = load(yaml);
+	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_EQ(sys->memory.size(), 2u);
+	EXPECT_EQ(sys->memory[1].base, 0x100000u);
+	EXPECT_EQ(sys->memory[1].size, 0x1fee0000u);
+	ASSERT_EQ(sys->heaps.size(), 4u) << yaml;
+
+	const Heap *cma = sys->findHeap("linux,cma");
+	ASSERT_TRUE(cma) << yaml;
+	EXPECT_TRUE(cma->contiguous.value);
+	EXPECT_EQ(cma->regionsFrom, RegionsFrom::Written);
+	EXPECT_EQ(cma->regions.windows.at(0).size, 256u << 20);
+	EXPECT_EQ(cma->maxBuffer->value, 64u << 20);
+	EXPECT_EQ(cma->devicePath(), t.path("heaps/linux,cma"));
+
+	const Heap *uncached = sys->findHeap("system-uncached");
+	ASSERT_TRUE(uncached);
+	EXPECT_FALSE(uncached->cached.value);
+	EXPECT_FALSE(uncached->contiguous.value);
+	EXPECT_EQ(uncached->regionsFrom, RegionsFrom::Memory) << "the system heaps allocate from all of memory";
+
+	const Heap *udmabuf = sys->findHeap("udmabuf");
+	ASSERT_TRUE(udmabuf);
+	EXPECT_EQ(udmabuf->backend.value, Backend::Udmabuf);
+	EXPECT_EQ(udmabuf->maxBuffer->value, 64u << 20);
+}
+
+TEST(Probe, SameMachineSameYaml)
+{
+	test::FakeTree t;
+	for (const char *h : { "b", "system", "a" })
+		t.write(std::string("heaps/") + h, "");
+	ProbeOptions o;
+	o.dmaHeap = { t.path("heaps"), t.write("cmdline", ""), t.path("dt") };
+	o.udmabuf = { t.path("none"), t.path("none") };
+	o.iomem = t.path("none");
+	o.drm = false;
+	EXPECT_EQ(toYaml(probeMachine(o)), toYaml(probeMachine(o)));
+}
+
+TEST(Probe, NothingReadableIsEmpty)
+{
+	ProbeOptions o;
+	o.dmaHeap = { "/nonexistent/a", "/nonexistent/b", "/nonexistent/c" };
+	o.udmabuf = { "/nonexistent/d", "/nonexistent/e" };
+	o.iomem = "/nonexistent/f";
+	o.drm = false;
+	MachineDescription m = probeMachine(o);
+	EXPECT_TRUE(m.empty());
+	auto sys = load(toYaml(m));
+	EXPECT_TRUE(sys) << "even an empty probe is valid YAML: " << sys.error().message();
+}
+
+// This machine, whatever it has (on the host: perhaps nothing but memory; in the VM: heaps,
+// udmabuf, vkms planes and vgem). Whatever it is, `check` must accept it.
+TEST(Probe, ThisMachineLoads)
+{
+	const size_t before = test::openFdCount();
+	ProbeOptions o;
+	o.primaryNodes = PrimaryNodeAccess::fromPolicy(Policy{});
+	MachineDescription m = probeMachine(o);
+	const std::string yaml = toYaml(m);
+	auto sys = load(yaml);
+	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	EXPECT_EQ(test::openFdCount(), before) << "the probe leaves no fd open";
+	std::cout << yaml;
+}
+
+} // namespace
+} // namespace heapsolve

@@ -89,20 +89,28 @@ std::string modifierName(uint64_t modifier)
 	return buf;
 }
 
+// The kernel driver's name from sysfs, without opening the node: the device's `driver` link,
+// else the device's own name (vkms and vgem register driverless platform devices named after
+// themselves), else "drm".
 std::string driverOf(const std::string &node)
 {
 	struct stat st;
 	if (stat(node.c_str(), &st) < 0)
-		return {};
-	char link[64];
-	std::snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device/driver", major(st.st_rdev), minor(st.st_rdev));
-	char target[256];
-	ssize_t n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
-		return {};
-	target[n] = '\0';
-	const char *slash = std::strrchr(target, '/');
-	return slash ? slash + 1 : target;
+		return "drm";
+	char base[64];
+	std::snprintf(base, sizeof(base), "/sys/dev/char/%u:%u/device", major(st.st_rdev), minor(st.st_rdev));
+	for (const std::string &link : { std::string(base) + "/driver", std::string(base) }) {
+		char target[256];
+		ssize_t n = readlink(link.c_str(), target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		const char *slash = std::strrchr(target, '/');
+		std::string name = slash ? slash + 1 : target;
+		if (!name.empty())
+			return name;
+	}
+	return "drm";
 }
 
 // A name not yet in `taken`: `base`, else `base` + suffix, else numbered.

@@ -22,6 +22,9 @@ trap 'rm -rf "$work"' EXIT
 
 die() { echo "run.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
+if ! command -v qemu-system-x86_64 >/dev/null || ! command -v cpio >/dev/null || [ ! -x /bin/busybox ]; then
+	[ -x scripts/deps.sh ] && scripts/deps.sh
+fi
 for tool in qemu-system-x86_64 cpio gzip; do
 	command -v "$tool" >/dev/null || die "$tool is missing (apt-get install -y qemu-system-x86 busybox-static cpio)"
 done
@@ -53,27 +56,37 @@ else
 	fi
 	kernel=$(ls "$cache/$pkg"/boot/vmlinuz-* | head -1)
 	moddir=$(ls -d "$cache/$pkg"/lib/modules/* | head -1)
-	# udmabuf and vgem with their dependencies, in load order, from modules.dep.
+	# udmabuf and vgem with their dependencies, in load order. The package has no modules.dep
+	# (depmod writes it at install time), so read each module's own depends= from .modinfo.
+	unpack() {
+		case "$1" in
+		*.xz) xz -dc "$1" ;;
+		*.zst) zstd -qdc "$1" ;;
+		*) cat "$1" ;;
+		esac
+	}
 	want=""
 	resolve() {
-		local path deps d
-		path=$(awk -F: -v m="/$1.ko" 'index($1, m) { print $1; exit }' "$moddir/modules.dep")
-		[ -n "$path" ] || return 0
-		deps=$(awk -F: -v p="$path" '$1 == p { print $2 }' "$moddir/modules.dep")
+		local rel file deps d
+		rel=$(grep -E "(^|/)$1\.ko\$" "$moddir/modules.order" | head -1 || true)
+		if [ -z "$rel" ]; then
+			grep -qE "(^|/)$1\.ko\$" "$moddir/modules.builtin" 2>/dev/null ||
+				echo "run.sh: $1 is not a module of this kernel (built in, or absent: then its tests skip)"
+			return 0
+		fi
+		file=$(ls "$moddir/$rel"* | head -1)
+		case " $want " in *" $file "*) return 0 ;; esac
+		deps=$(unpack "$file" | tr '\0' '\n' | grep -a '^depends=' | head -1 | cut -d= -f2 | tr ',' ' ' || true)
 		for d in $deps; do
-			resolve "$(basename "$d" | sed 's/\.ko.*//')"
+			resolve "$d"
 		done
-		case " $want " in *" $path "*) ;; *) want="$want $path" ;; esac
+		want="$want $file"
 	}
 	resolve udmabuf
 	resolve vgem
 	for m in $want; do
 		name=$(basename "$m" | sed 's/\.ko.*//')
-		case "$m" in
-		*.xz) xz -dc "$moddir/$m" >"$root/lib/modules/$name.ko" ;;
-		*.zst) zstd -qdc "$moddir/$m" >"$root/lib/modules/$name.ko" ;;
-		*) cp "$moddir/$m" "$root/lib/modules/$name.ko" ;;
-		esac
+		unpack "$m" >"$root/lib/modules/$name.ko"
 		modules="$modules $name"
 	done
 	echo "run.sh: kernel $kernel, modules:$modules"

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/check.h"
+#include "cli/kernel.h"
 
 namespace {
 
@@ -53,6 +54,21 @@ int main(int argc, char **argv)
 		options.explain = checkExplain;
 		status = runCheck(checkFiles, options, std::cout, std::cerr);
 	});
+
+	CLI::App *probe = app.add_subcommand(
+		"probe", "Describe this machine's heaps (DMA-BUF heaps, udmabuf, DRM devices and their planes' "
+			 "formats/modifiers) as schema-1 YAML. Exit 0; 2 when nothing can be read.");
+	probe->callback([&] { status = runProbe(std::cout, std::cerr); });
+
+	std::vector<std::string> allocFiles;
+	std::string allocBuffer;
+	CLI::App *alloc = app.add_subcommand(
+		"alloc", "Solve, then really allocate buffer NAME through the chosen adapter; report each "
+			 "dma-buf's size and exporter. Exit 0: allocated; 1: unsatisfiable; 2: bad input; "
+			 "3: the kernel refused (errno shown).");
+	alloc->add_option("FILE", allocFiles, "schema-1 YAML files, merged in order")->required();
+	alloc->add_option("--buffer", allocBuffer, "the buffer to allocate")->required();
+	alloc->callback([&] { status = runAlloc(allocFiles, allocBuffer, std::cout, std::cerr); });
 
 	try {
 		app.parse(argc, argv);

@@ -208,8 +208,11 @@ protected:
 		{
 			DmaHeapAdapter a;
 			const uint64_t size = 4u << 20;
+			const auto start = std::chrono::steady_clock::now();
 			auto b = a.allocate(planOf(size, heap.name), HeapChoice{ heap.name, Backend::DmaHeap, heap.path->value });
+			const long long us = test::microsSince(start);
 			ASSERT_TRUE(b) << b.error().message();
+			test::info("heap '" + heap.name + "': 4 MiB in " + std::to_string(us) + " us, exp_name '" + b->exporter + "'");
 			EXPECT_EQ(b->size, size);
 			EXPECT_EQ(b->exporter, exporter);
 			int flags = fcntl(b->fd.get(), F_GETFD);

@@ -148,8 +148,12 @@ TEST_F(Vkms, DumbBufferPrimeExportScanoutAndVgemImport)
 	const size_t before = test::openFdCount();
 	{
 		DrmDumbAdapter adapter(*PrimaryNodeAccess::fromPolicy(Policy{}));
+		const auto start = std::chrono::steady_clock::now();
 		auto b = adapter.allocate(xrgbPlan("vkms-dumb", vkms_->primary), HeapChoice{ "vkms-dumb", Backend::DrmDumb, vkms_->primary });
+		const long long us = test::microsSince(start);
 		ASSERT_TRUE(b) << b.error().message();
+		test::info("vkms dumb 1920x1080 XRGB8888 + PRIME export in " + std::to_string(us) + " us, exp_name '" +
+			   b->exporter + "'");
 		EXPECT_GE(b->size, 1920u * 4 * 1080);
 		// drm_gem_prime_export() names every GEM export "drm" (KBUILD_MODNAME of drm_prime.c).
 		EXPECT_EQ(b->exporter, "drm");

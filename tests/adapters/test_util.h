@@ -2,6 +2,8 @@
 // Helpers shared by the adapter tests (host and VM).
 #pragma once
 
+#include <chrono>
+#include <cstdio>
 #include <dirent.h>
 #include <string>
 #include <vector>
@@ -44,6 +46,19 @@ inline bool hasEntries(const std::string &dir)
 			any = true;
 	closedir(d);
 	return any;
+}
+
+// A line the VM stage shows in its summary (run.sh prints every "@@HEAPSOLVE INFO" marker).
+inline void info(const std::string &line)
+{
+	std::printf("@@HEAPSOLVE INFO %s\n", line.c_str());
+	std::fflush(stdout);
+}
+
+// Microseconds since `start`, for the timings the VM stage reports.
+inline long long microsSince(std::chrono::steady_clock::time_point start)
+{
+	return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
 }
 
 } // namespace heapsolve::test

@@ -69,8 +69,11 @@ TEST(UdmabufAllocate, RealDevice)
 	{
 		UdmabufAdapter a;
 		// Not a page multiple: the adapter rounds up, as udmabuf needs whole pages.
+		const auto start = std::chrono::steady_clock::now();
 		auto b = a.allocate(planOf(3 * 4096 + 100), HeapChoice{ "udmabuf", Backend::Udmabuf, "" });
+		const long long us = test::microsSince(start);
 		ASSERT_TRUE(b) << b.error().message();
+		test::info("udmabuf: 16 KiB in " + std::to_string(us) + " us, exp_name '" + b->exporter + "'");
 		EXPECT_EQ(b->size, 4u * 4096);
 		EXPECT_EQ(b->exporter, "udmabuf");
 		EXPECT_TRUE(fcntl(b->fd.get(), F_GETFD) & FD_CLOEXEC);

@@ -92,7 +92,8 @@ TEST(AllocCommand, AllocatesOnThisMachine)
 	EXPECT_EQ(runAlloc({ machine, pipeline }, "frame", out, err2), kExitOk) << out.str() << err2.str();
 	EXPECT_NE(out.str().find("buffer 'frame': 2 x 8294400 bytes from heap '"), std::string::npos) << out.str();
 	EXPECT_EQ(test::openFdCount(), before) << "alloc releases what it allocated";
-	std::cout << out.str();
+	const std::string text = out.str();
+	test::info("heapsolve alloc: " + text.substr(0, text.find('\n')));
 }
 
 } // namespace

@@ -31,10 +31,11 @@ done
 [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
 	die "/bin/busybox is not a static busybox (apt-get install -y busybox-static)"
 
-# The tests, linked statically (see tests/vm/BUILD).
-bazel build --ui_event_filters=-info,-stdout,-stderr --noshow_progress //tests/vm:vm_tests ||
+# The tests, linked statically (see tests/vm/BUILD). --force_pic makes the static link use the
+# same PIC objects `bazel test //...` compiled, instead of compiling every source again (2+ min).
+bazel build --force_pic --ui_event_filters=-info,-stdout,-stderr --noshow_progress //tests/vm:vm_tests ||
 	die "building //tests/vm:vm_tests failed"
-tests_bin=$(bazel info bazel-bin 2>/dev/null)/tests/vm/vm_tests
+tests_bin=$(bazel info --force_pic bazel-bin 2>/dev/null)/tests/vm/vm_tests
 [ -f "$tests_bin" ] || die "no $tests_bin after the build"
 
 # The kernel.

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <cerrno>
-#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "adapters/adapter.h"
+#include "adapters/fd/read_file.h"
 
 namespace heapsolve {
 
@@ -12,7 +13,7 @@ namespace {
 // MemTotal in bytes, 0 when /proc/meminfo cannot be read.
 uint64_t memTotal()
 {
-	std::ifstream in("/proc/meminfo");
+	std::istringstream in(readFile("/proc/meminfo").value_or(""));
 	std::string key, unit;
 	uint64_t kib = 0;
 	while (in >> key >> kib) {
@@ -47,7 +48,7 @@ std::string exporterName(int fd)
 {
 	// The kernel prints "exp_name:\t<name>" for dma-bufs (drivers/dma-buf/dma-buf.c,
 	// dma_buf_show_fdinfo) since Linux 5.12.
-	std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
+	std::istringstream in(readFile("/proc/self/fdinfo/" + std::to_string(fd)).value_or(""));
 	std::string line;
 	while (std::getline(in, line)) {
 		if (line.rfind("exp_name:", 0) != 0)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "adapters/probe.h"
 
-#include <fstream>
+#include <cstdio>
 #include <set>
 #include <sstream>
 
 #include "adapters/drm_dumb/drm_dumb.h"
+#include "adapters/fd/read_file.h"
 #include "constraints/number.h"
 
 namespace heapsolve {
@@ -17,7 +18,7 @@ namespace {
 std::vector<Window> readSystemRam(const std::string &path)
 {
 	std::vector<Window> out;
-	std::ifstream in(path);
+	std::istringstream in(readFile(path).value_or(""));
 	std::string line;
 	while (std::getline(in, line)) {
 		if (line.empty() || line[0] == ' ' || line.find(" : System RAM") == std::string::npos)

@@ -6,13 +6,13 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <fstream>
 #include <linux/dma-heap.h>
 #include <sstream>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <vector>
 
+#include "adapters/fd/read_file.h"
 #include "adapters/log.h"
 
 namespace heapsolve {
@@ -77,18 +77,10 @@ std::optional<uint64_t> memparse(const std::string &s, size_t &pos)
 	return v << shift;
 }
 
-std::string readFile(const std::string &path)
-{
-	std::ifstream in(path, std::ios::binary);
-	std::ostringstream out;
-	out << in.rdbuf();
-	return out.str();
-}
-
 // Big-endian cells of a device-tree property, combined by `cells` 32-bit words each.
 std::vector<uint64_t> readCells(const std::string &path, unsigned cells)
 {
-	std::string raw = readFile(path);
+	std::string raw = readFile(path).value_or("");
 	std::vector<uint64_t> out;
 	if (cells == 0 || cells > 2)
 		return out;
@@ -142,7 +134,7 @@ std::optional<DtPool> findDtPool(const std::string &dtRoot, const std::string &h
 		auto pairs = [&](const std::string &prop) {
 			// (address, size) pairs of #address-cells and #size-cells big-endian words.
 			std::vector<uint64_t> out;
-			std::string raw = readFile(dir + "/" + prop);
+			std::string raw = readFile(dir + "/" + prop).value_or("");
 			size_t step = 4 * (ac[0] + sc[0]);
 			for (size_t i = 0; ac[0] <= 2 && sc[0] <= 2 && i + step <= raw.size(); i += step) {
 				uint64_t base = 0, size = 0;
@@ -205,7 +197,7 @@ Result<Offer> DmaHeapAdapter::probe()
 		offer.notes.push_back("no DMA-BUF heaps: " + paths_.heapDir + " is missing (CONFIG_DMABUF_HEAPS)");
 		return offer;
 	}
-	const std::string cmdline = readFile(paths_.cmdline);
+	const std::string cmdline = readFile(paths_.cmdline).value_or("");
 	for (const std::string &name : listDir(paths_.heapDir)) {
 		Heap h;
 		h.name = name;

@@ -3,11 +3,14 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <fstream>
+#include <cinttypes>
+#include <cstdio>
 #include <linux/udmabuf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "adapters/fd/read_file.h"
 
 namespace heapsolve {
 
@@ -27,9 +30,8 @@ Result<Offer> UdmabufAdapter::probe()
 	h.cached = probed(true);
 	h.isProtected = probed(false);
 	h.align = { 4096, h.at, false };
-	std::ifstream in(paths_.sizeLimit);
 	uint64_t mib = 0;
-	if (in >> mib && mib > 0)
+	if (auto text = readFile(paths_.sizeLimit); text && std::sscanf(text->c_str(), "%" SCNu64, &mib) == 1 && mib > 0)
 		h.maxBuffer = probed(mib << 20);
 	else
 		offer.notes.push_back("udmabuf: size_limit_mb unreadable; the module's default is 64 MiB");

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapters/fd/read_file.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "adapters/fd/unique_fd.h"
+
+namespace heapsolve {
+
+std::optional<std::string> readFile(const std::string &path)
+{
+	UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd.isValid())
+		return std::nullopt;
+	std::string out;
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(fd.get(), buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return std::nullopt;
+		if (n == 0)
+			return out;
+		out.append(buf, static_cast<size_t>(n));
+	}
+}
+
+} // namespace heapsolve

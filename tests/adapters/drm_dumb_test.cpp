@@ -49,6 +49,7 @@ std::vector<std::string> openPrimaryNodes()
 // Counts opens of DRM primary nodes, even one closed at once. In the VM binary open() is wrapped
 // (tests/vm/open_spy.cpp) and every open is counted; elsewhere inotify IN_OPEN watches the nodes.
 extern "C" __attribute__((weak)) size_t heapsolveTestOpensOf(const char *prefix);
+extern "C" __attribute__((weak)) size_t heapsolveTestOpensWithoutCloexec(const char *prefix);
 
 class PrimaryNodeWatch
 {
@@ -224,6 +225,37 @@ TEST_F(Vkms, NoPrimaryNodeOpenedWithoutTheToken)
 	allowed.primaryNodes = PrimaryNodeAccess::fromPolicy(Policy{});
 	probeMachine(allowed);
 	EXPECT_GT(watch.opens(), 0) << "the watch did not see the allowed open: the check above proves nothing";
+}
+
+// Every fd the adapters (and libdrm under them) open on a device node or kernel file is O_CLOEXEC.
+TEST_F(Vkms, EveryOpenIsCloexec)
+{
+	if (!heapsolveTestOpensWithoutCloexec)
+		GTEST_SKIP() << "needs the open() wrapper of the VM binary (tests/vm/open_spy.cpp)";
+	const size_t dev = heapsolveTestOpensWithoutCloexec("/dev/");
+	const size_t proc = heapsolveTestOpensWithoutCloexec("/proc/");
+	const size_t sys = heapsolveTestOpensWithoutCloexec("/sys/");
+	{
+		ProbeOptions o;
+		o.primaryNodes = PrimaryNodeAccess::fromPolicy(Policy{});
+		probeMachine(o);
+		Adapters adapters = Adapters::forMachine(PrimaryNodeAccess::fromPolicy(Policy{}));
+		Plan p = xrgbPlan("vkms-dumb", vkms_->primary);
+		p.others = { HeapChoice{ "system", Backend::DmaHeap, "/dev/dma_heap/system" },
+			     HeapChoice{ "udmabuf", Backend::Udmabuf, "/dev/udmabuf" } };
+		for (int first = 0; first < 3; ++first) {
+			auto a = allocatePlan(p, adapters);
+			EXPECT_TRUE(a) << a.error().message();
+			// Rotate so that each backend is the chosen one once.
+			std::swap(p.heap, p.others[0]);
+			std::swap(p.others[0], p.others[1]);
+		}
+	}
+	EXPECT_EQ(heapsolveTestOpensWithoutCloexec("/dev/"), dev) << "a device node was opened without O_CLOEXEC";
+	EXPECT_EQ(heapsolveTestOpensWithoutCloexec("/proc/"), proc) << "a /proc file was opened without O_CLOEXEC";
+	// libdrm's drmGetDevices2 reads sysfs with fopen(), which the wrapper does not see; count
+	// what it does see.
+	EXPECT_EQ(heapsolveTestOpensWithoutCloexec("/sys/"), sys) << "a /sys file was opened without O_CLOEXEC";
 }
 
 } // namespace

@@ -19,12 +19,16 @@ int __real_openat64(int dirfd, const char *path, int flags, ...);
 namespace {
 
 std::mutex gLock;
-std::vector<std::string> gOpened;
+struct Opened {
+	std::string path;
+	int flags;
+};
+std::vector<Opened> gOpened;
 
-void record(const char *path)
+void record(const char *path, int flags)
 {
 	std::lock_guard<std::mutex> lock(gLock);
-	gOpened.emplace_back(path ? path : "");
+	gOpened.push_back({ path ? path : "", flags });
 }
 
 mode_t modeOf(int flags, va_list ap)
@@ -42,7 +46,7 @@ int __wrap_open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t mode = modeOf(flags, ap);
 	va_end(ap);
-	record(path);
+	record(path, flags);
 	return __real_open(path, flags, mode);
 }
 
@@ -52,7 +56,7 @@ int __wrap_open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t mode = modeOf(flags, ap);
 	va_end(ap);
-	record(path);
+	record(path, flags);
 	return __real_open64(path, flags, mode);
 }
 
@@ -62,7 +66,7 @@ int __wrap_openat(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t mode = modeOf(flags, ap);
 	va_end(ap);
-	record(path);
+	record(path, flags);
 	return __real_openat(dirfd, path, flags, mode);
 }
 
@@ -72,7 +76,7 @@ int __wrap_openat64(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t mode = modeOf(flags, ap);
 	va_end(ap);
-	record(path);
+	record(path, flags);
 	return __real_openat64(dirfd, path, flags, mode);
 }
 
@@ -81,8 +85,18 @@ size_t heapsolveTestOpensOf(const char *prefix)
 {
 	std::lock_guard<std::mutex> lock(gLock);
 	size_t n = 0;
-	for (const std::string &p : gOpened)
-		n += p.rfind(prefix, 0) == 0;
+	for (const Opened &o : gOpened)
+		n += o.path.rfind(prefix, 0) == 0;
+	return n;
+}
+
+// Opens of paths under `prefix` made without O_CLOEXEC so far.
+size_t heapsolveTestOpensWithoutCloexec(const char *prefix)
+{
+	std::lock_guard<std::mutex> lock(gLock);
+	size_t n = 0;
+	for (const Opened &o : gOpened)
+		n += o.path.rfind(prefix, 0) == 0 && !(o.flags & O_CLOEXEC);
 	return n;
 }
 

@@ -100,7 +100,7 @@ protected:
 		devices_ = listDrmDevices();
 		vkms_ = findDriver(devices_, "vkms");
 		if (!vkms_ || vkms_->primary.empty())
-			GTEST_SKIP() << "no vkms DRM device on this machine (CONFIG_DRM_VKMS); tests/vm/run.sh runs this in a real kernel";
+			GTEST_SKIP() << "no vkms DRM device here (CONFIG_DRM_VKMS: the heaps kernel, HEAPSOLVE_TEST_KERNEL, has it)";
 	}
 
 	std::vector<DrmNodes> devices_;

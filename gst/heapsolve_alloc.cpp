@@ -27,6 +27,7 @@ enum {
 	PROP_PRODUCER,
 	PROP_CONSUMERS,
 	PROP_BUFFER_COUNT,
+	PROP_MEMFD,
 	PROP_HEAP,
 	PROP_SIZE,
 	PROP_STRIDES,
@@ -39,6 +40,7 @@ struct ElementState {
 	std::string producer;
 	std::vector<std::string> consumers;
 	guint bufferCount = kDefaultBufferCount;
+	bool memfd = false; // memfd memory instead of the planned heap (tests, machines without heaps)
 
 	std::optional<heapsolve::Plan> plan; // solved for the current caps
 	bool needsMeta = false;
@@ -124,6 +126,9 @@ static void gst_heapsolve_alloc_set_property(GObject *object, guint id, const GV
 	case PROP_BUFFER_COUNT:
 		s.bufferCount = g_value_get_uint(value);
 		break;
+	case PROP_MEMFD:
+		s.memfd = g_value_get_boolean(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -149,6 +154,9 @@ static void gst_heapsolve_alloc_get_property(GObject *object, guint id, GValue *
 		break;
 	case PROP_BUFFER_COUNT:
 		g_value_set_uint(value, s.bufferCount);
+		break;
+	case PROP_MEMFD:
+		g_value_set_boolean(value, s.memfd);
 		break;
 	case PROP_HEAP:
 		g_value_set_string(value, s.plan ? s.plan->heap.name.c_str() : nullptr);
@@ -297,7 +305,10 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	}
 
 	bool needsMeta = !sameAsDefaultLayout(plan, info);
-	GstBufferPool *pool = gst_heapsolve_pool_new(plan, info, needsMeta);
+	GST_OBJECT_LOCK(self);
+	const auto source = self->state->memfd ? heapsolve::gst::MemorySource::Memfd : heapsolve::gst::MemorySource::Heap;
+	GST_OBJECT_UNLOCK(self);
+	GstBufferPool *pool = gst_heapsolve_pool_new(plan, info, needsMeta, source);
 	GST_INFO_OBJECT(self, "buffer %s: heap %s (%s), size %" G_GUINT64_FORMAT ", %s layout",
 			request.name.c_str(), plan.heap.name.c_str(), plan.heap.path.c_str(), plan.size,
 			needsMeta ? "non-default" : "default");
@@ -430,6 +441,13 @@ static void gst_heapsolve_alloc_class_init(GstHeapsolveAllocClass *klass)
 		g_param_spec_uint("buffer-count", "Buffer count",
 			"Buffers the pool holds at most; the chosen heap must have room for all of them",
 			1, 64, kDefaultBufferCount, rw));
+	g_object_class_install_property(object, PROP_MEMFD,
+		g_param_spec_boolean("memfd", "memfd memory",
+			"Allocate memfd memory instead of the solved heap: for tests and machines without "
+			"DMA-BUF heaps. Such buffers are not dma-bufs and do not honour the plan's placement; "
+			"by default (false) buffers come from the chosen heap, or the next eligible one when the "
+			"kernel refuses it, and never from a heap that breaks a rule",
+			FALSE, rw));
 	g_object_class_install_property(object, PROP_HEAP,
 		g_param_spec_string("heap", "Heap", "The heap the solver chose for the negotiated caps "
 			"(NULL until caps are negotiated)", nullptr, ro));

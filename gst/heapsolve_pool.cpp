@@ -21,6 +21,7 @@ struct PoolState {
 	guint64 size = 0; // the configured buffer size, >= plan.size
 	gint allocated = 0; // atomic: alloc_buffer runs on the streaming thread
 	bool warnedNotDmaBuf = false;
+	heapsolve::gst::MemorySource source = heapsolve::gst::MemorySource::Heap;
 };
 
 } // namespace
@@ -89,7 +90,7 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 	GstHeapsolvePool *pool = GST_HEAPSOLVE_POOL(bpool);
 	PoolState &s = *pool->state;
 
-	auto memory = heapsolve::gst::allocatePoolMemory(s.plan, s.size);
+	auto memory = heapsolve::gst::allocatePoolMemory(s.plan, s.size, s.source);
 	if (!memory) {
 		GST_ERROR_OBJECT(pool, "cannot allocate %" G_GUINT64_FORMAT " bytes for heap %s: %s", s.size,
 				 s.plan.heap.name.c_str(), memory.error().message().c_str());
@@ -105,8 +106,8 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 							     GST_FD_MEMORY_FLAG_KEEP_MAPPED);
 	} else {
 		if (!s.warnedNotDmaBuf) {
-			GST_WARNING_OBJECT(pool, "heap %s (%s) is not allocated yet: buffers are memfd memory, "
-				 "not dma-bufs, until the adapters are wired in",
+			GST_WARNING_OBJECT(pool, "buffers are fd memory, not dma-bufs (%s): heap %s (%s) is not used",
+				 s.source == heapsolve::gst::MemorySource::Memfd ? "memfd=true" : "the fd is not a dma-buf",
 				 s.plan.heap.name.c_str(), s.plan.heap.path.c_str());
 			s.warnedNotDmaBuf = true;
 		}
@@ -168,7 +169,8 @@ static void gst_heapsolve_pool_init(GstHeapsolvePool *pool)
 	pool->fd = gst_fd_allocator_new();
 }
 
-GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVideoInfo &info, bool needsMeta)
+GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVideoInfo &info, bool needsMeta,
+				      heapsolve::gst::MemorySource source)
 {
 	GstHeapsolvePool *pool = GST_HEAPSOLVE_POOL(g_object_new(GST_TYPE_HEAPSOLVE_POOL, nullptr));
 	gst_object_ref_sink(pool);
@@ -176,6 +178,7 @@ GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVide
 	pool->state->info = info;
 	pool->state->needsMeta = needsMeta;
 	pool->state->size = plan.size;
+	pool->state->source = source;
 	return GST_BUFFER_POOL(pool);
 }
 

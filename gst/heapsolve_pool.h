@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "gst/pool_memory.h"
 #include "solver/plan.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,9 @@ G_END_DECLS
 // A new pool for `plan`, whose format and size match `info` (checked by the element).
 // `needsMeta`: the plan's layout differs from GStreamer's default for `info`, so a buffer without
 // GstVideoMeta would be misread; set_config then insists on the VIDEO_META option.
-GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVideoInfo &info, bool needsMeta);
+// `source`: the plan's heap through the adapters, or memfd memory when the element was asked for it.
+GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVideoInfo &info, bool needsMeta,
+				      heapsolve::gst::MemorySource source);
 
 // How many buffers the pool allocated over its life (tests prove recycling with it).
 guint gst_heapsolve_pool_allocated(GstHeapsolvePool *pool);

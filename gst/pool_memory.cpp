@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gst/pool_memory.h"
 
+#include "adapters/allocate.h"
+#include "adapters/drm_dumb/primary_node.h"
+
 #include <cerrno>
 #include <string>
 
@@ -18,22 +21,6 @@ constexpr long kDmaBufMagic = 0x444d4142;
 
 } // namespace
 
-OwnedFd &OwnedFd::operator=(OwnedFd &&o) noexcept
-{
-	if (this != &o) {
-		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = std::exchange(o.fd_, -1);
-	}
-	return *this;
-}
-
-OwnedFd::~OwnedFd()
-{
-	if (fd_ >= 0)
-		::close(fd_);
-}
-
 bool isDmaBuf(int fd)
 {
 	struct statfs fs;
@@ -42,11 +29,28 @@ bool isDmaBuf(int fd)
 	return fs.f_type == kDmaBufMagic;
 }
 
-Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size)
+namespace {
+
+Result<PoolMemory> allocateFromHeap(const Plan &plan, uint64_t size)
+{
+	// One buffer at a time: the pool grows as GStreamer asks, up to its maximum.
+	Plan one = plan;
+	one.count = 1;
+	one.size = size;
+	const Adapters adapters = Adapters::forMachine(PrimaryNodeAccess::forPlan(plan));
+	auto allocation = allocatePlan(one, adapters);
+	if (!allocation)
+		return std::unexpected(std::move(allocation.error()));
+	UniqueFd fd = std::move(allocation->buffers.front().fd);
+	const bool dmaBuf = isDmaBuf(fd.get());
+	return PoolMemory{ std::move(fd), size, dmaBuf };
+}
+
+Result<PoolMemory> allocateMemfd(const Plan &plan, uint64_t size)
 {
 	// A memfd is the honest host fallback: mappable shared memory with an fd, but no dma-buf.
 	std::string name = "heapsolve:" + plan.buffer;
-	OwnedFd fd(memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING));
+	UniqueFd fd(memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING));
 	if (!fd.isValid())
 		return std::unexpected<Error>(Error(SystemError{ "memfd_create", name, errno }));
 	if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0)
@@ -56,6 +60,13 @@ Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size)
 		return std::unexpected<Error>(Error(SystemError{ "fcntl(F_ADD_SEALS)", name, errno }));
 	bool dmaBuf = isDmaBuf(fd.get());
 	return PoolMemory{ std::move(fd), size, dmaBuf };
+}
+
+} // namespace
+
+Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size, MemorySource source)
+{
+	return source == MemorySource::Memfd ? allocateMemfd(plan, size) : allocateFromHeap(plan, size);
 }
 
 } // namespace heapsolve::gst

@@ -5,45 +5,30 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 
+#include "adapters/fd/unique_fd.h"
 #include "constraints/result.h"
 #include "solver/plan.h"
 
 namespace heapsolve::gst {
 
-// Owns one file descriptor; move-only. release() is called only at the hand-off to GStreamer.
-class OwnedFd
-{
-public:
-	OwnedFd() = default;
-	explicit OwnedFd(int fd) : fd_(fd) {}
-	OwnedFd(OwnedFd &&o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-	OwnedFd &operator=(OwnedFd &&o) noexcept;
-	OwnedFd(const OwnedFd &) = delete;
-	OwnedFd &operator=(const OwnedFd &) = delete;
-	~OwnedFd();
-
-	int get() const { return fd_; }
-	bool isValid() const { return fd_ >= 0; }
-	[[nodiscard]] int release() { return std::exchange(fd_, -1); }
-
-private:
-	int fd_ = -1;
-};
-
 struct PoolMemory {
-	OwnedFd fd;
+	UniqueFd fd; // released only at the hand-off to GStreamer
 	uint64_t size = 0;
 	// Whether the fd really is a dma-buf (measured with fstatfs, not assumed from the heap name):
 	// only then may it be wrapped as GstDmaBufMemory.
 	bool isDmaBuf = false;
 };
 
+// Where pool memory comes from: the plan's heap through adapters/ (dma-heap, udmabuf, and drm-dumb
+// only when the plan lists a drm-dumb heap, i.e. the policy allows it), falling back only along
+// the plan's other eligible heaps; or, when the element's `memfd` property asks for it, a memfd
+// (for tests and machines without heaps: not a dma-buf, and the plan's placement is not honoured).
+enum class MemorySource { Heap, Memfd };
+
 // Allocates `size` bytes (>= plan.size) for one buffer of `plan`. Errors are SystemErrors naming
-// the operation and errno. Until adapters/ lands this is a memfd for every heap, which is not a
-// dma-buf: the caller reports that the plan's heap was not honoured.
-Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size);
+// the operation, the node and errno (a heap that refuses: each refusal is a frame).
+Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size, MemorySource source);
 
 // Whether `fd` is a dma-buf (its file lives on the kernel's dmabuf pseudo file system).
 bool isDmaBuf(int fd);

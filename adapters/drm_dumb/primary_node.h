@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "constraints/system.h"
+#include "solver/plan.h"
 
 namespace heapsolve {
 
@@ -23,6 +24,18 @@ public:
 		if (policy.forbids(Backend::DrmDumb))
 			return std::nullopt;
 		return PrimaryNodeAccess();
+	}
+
+	// The token when `plan` may be allocated from a drm-dumb heap: the solver lists such a heap
+	// among the eligible ones only when the policy allows the backend.
+	static std::optional<PrimaryNodeAccess> forPlan(const Plan &plan)
+	{
+		if (plan.heap.backend == Backend::DrmDumb)
+			return PrimaryNodeAccess();
+		for (const HeapChoice &h : plan.others)
+			if (h.backend == Backend::DrmDumb)
+				return PrimaryNodeAccess();
+		return std::nullopt;
 	}
 
 private:

@@ -30,9 +30,11 @@ struct HarnessDeleter {
 };
 using Harness = std::unique_ptr<GstHarness, HarnessDeleter>;
 
-Harness makeHarness(const std::string &properties)
+// This host has no DMA-BUF heaps: the pools of these tests ask for memfd memory explicitly
+// (HeapMemoryIsAllocatedOrRefusedWithTheNode shows what the default does here).
+Harness makeHarness(const std::string &properties, const std::string &memory = "memfd=true")
 {
-	std::string line = "heapsolvealloc name=alloc system-files=<" + kBoard + "> " + properties;
+	std::string line = "heapsolvealloc name=alloc system-files=<" + kBoard + "> " + memory + " " + properties;
 	return Harness(gst_harness_new_parse(line.c_str()));
 }
 
@@ -188,6 +190,41 @@ TEST(HeapsolveAlloc, ProposesSolvedPoolWithVideoMeta)
 	// Deactivating frees the buffers, and with them every fd the pool opened.
 	gst_buffer_pool_set_active(pool, FALSE);
 	EXPECT_EQ(openFds(), fdsBefore);
+	gst_object_unref(pool);
+}
+
+// By default the pool allocates from the chosen heap through the adapters: where the heap's node
+// exists the buffers are dma-bufs; where it does not (this host), the pool refuses to start, and
+// the log names the node and errno. It never falls back to memory the plan did not choose.
+TEST(HeapsolveAlloc, HeapMemoryIsAllocatedOrRefusedWithTheNode)
+{
+	Harness h = makeHarness("producer=vpu consumers=<display>", "");
+	gst_harness_add_propose_allocation_meta(h.get(), GST_VIDEO_META_API_TYPE, nullptr);
+	gst_harness_set_src_caps_str(h.get(), kNv12Caps);
+	GstQuery *q = queryAllocation(h.get(), kNv12Caps);
+	ASSERT_NE(q, nullptr);
+	GstBufferPool *pool = nullptr;
+	guint poolSize = 0, min = 0, max = 0;
+	gst_query_parse_nth_allocation_pool(q, 0, &pool, &poolSize, &min, &max);
+	gst_query_unref(q);
+	ASSERT_NE(pool, nullptr);
+	GstStructure *config = gst_buffer_pool_get_config(pool);
+	GstCaps *caps = gst_caps_from_string(kNv12Caps);
+	gst_buffer_pool_config_set_params(config, caps, poolSize, 1, max);
+	gst_caps_unref(caps);
+	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+	ASSERT_TRUE(gst_buffer_pool_set_config(pool, config));
+	const size_t fdsBefore = openFds();
+	const bool heapExists = std::filesystem::exists("/dev/dma_heap/cma");
+	EXPECT_EQ(gst_buffer_pool_set_active(pool, TRUE), heapExists);
+	if (heapExists) {
+		GstBuffer *buffer = nullptr;
+		ASSERT_EQ(gst_buffer_pool_acquire_buffer(pool, &buffer, nullptr), GST_FLOW_OK);
+		EXPECT_TRUE(gst_is_dmabuf_memory(gst_buffer_peek_memory(buffer, 0)));
+		gst_buffer_unref(buffer);
+		gst_buffer_pool_set_active(pool, FALSE);
+	}
+	EXPECT_EQ(openFds(), fdsBefore) << "a refused allocation leaves no fd behind";
 	gst_object_unref(pool);
 }
 

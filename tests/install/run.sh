@@ -52,7 +52,7 @@ board="$repo/tests/gst/data/board.yaml"
 # NV12 for vpu and display: stride 512 instead of 320, so downstream must take GstVideoMeta
 # (videoconvert converting to I420 does).
 GST_DEBUG=heapsolve:5 gst-launch-1.0 -q videotestsrc num-buffers=60 ! video/x-raw,format=NV12,width=320,height=240 ! \
-	heapsolvealloc system-files="<$board>" producer=vpu consumers="<display>" ! \
+	heapsolvealloc system-files="<$board>" producer=vpu consumers="<display>" memfd=true ! \
 	videoconvert ! video/x-raw,format=I420 ! fakesink >"$tmp/launch.out" 2>&1 ||
 	{ cat "$tmp/launch.out"; die "pipeline"; }
 grep -q 'heap cma (/dev/dma_heap/cma), size 184320, non-default layout' "$tmp/launch.out" ||

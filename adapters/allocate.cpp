@@ -91,11 +91,9 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 			why = why.substr(7);
 		const bool more = i + 1 < heaps.size();
 		if (!sys || !fallsBack(sys->err) || !more) {
-			// withFrame() adds to the error in place; no self-assignment (it would move
-			// the error into itself and empty it).
 			Error e = std::move(*failed);
 			for (auto it = frames.rbegin(); it != frames.rend(); ++it)
-				std::move(e).withFrame(*it);
+				e = std::move(e).withFrame(*it);
 			return std::unexpected(std::move(e).withFrame("allocating " + std::to_string(plan.count) + " x " +
 								      std::to_string(plan.size) + " bytes for buffer '" +
 								      plan.buffer + "' from heap '" + heap.name + "'"));

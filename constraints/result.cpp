@@ -18,7 +18,7 @@ std::string Source::position() const
 	return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-Error &&Error::withFrame(std::string frame) &&
+Error Error::withFrame(std::string frame) &&
 {
 	frames_.push_back(std::move(frame));
 	return std::move(*this);

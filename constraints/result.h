@@ -51,7 +51,8 @@ public:
 	Error(UsageError e) : detail_(std::move(e)) {}
 
 	// Passing an error up adds a frame ("while loading board.yaml"); it never replaces the cause.
-	Error &&withFrame(std::string frame) &&;
+	// Returns by value, so that `e = std::move(e).withFrame(...)` cannot move e into itself.
+	Error withFrame(std::string frame) &&;
 
 	const std::variant<ParseError, SystemError, UsageError> &detail() const { return detail_; }
 	const std::vector<std::string> &frames() const { return frames_; }

@@ -26,4 +26,8 @@ struct BufferNeeds {
 Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph &graph,
 				     size_t buffer, const Relaxation &relax, BufferNeeds *needs);
 
+// What solve() answers for one buffer: the plan, or the conflict with its explanation; an error
+// (overflowing input) carries the frame "solving buffer '<name>'".
+Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph &graph, size_t buffer);
+
 } // namespace heapsolve

@@ -584,20 +584,28 @@ Result<BufferResult> solveBuffer(const System &system, const Policy &policy, siz
 	return solveBufferWith(system, policy, graph, buffer, relax, nullptr);
 }
 
+Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph &graph, size_t buffer)
+{
+	auto r = BufferSolver(system, policy, graph, buffer, Relaxation{}).run();
+	if (!r)
+		return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[buffer].name + "'"));
+	if (!r->ok()) {
+		auto e = explainConflict(system, policy, buffer, std::get<Conflict>(r->outcome));
+		if (!e)
+			return std::unexpected(std::move(e.error()));
+	}
+	return r;
+}
+
 Result<Solution> solve(const System &system, const Policy &policy)
 {
 	const SystemGraph graph(system);
 	Solution out;
 	out.buffers.reserve(system.buffers.size());
 	for (size_t b = 0; b < system.buffers.size(); ++b) {
-		auto r = BufferSolver(system, policy, graph, b, Relaxation{}).run();
+		auto r = solveAndExplain(system, policy, graph, b);
 		if (!r)
-			return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[b].name + "'"));
-		if (!r->ok()) {
-			auto e = explainConflict(system, policy, b, std::get<Conflict>(r->outcome));
-			if (!e)
-				return std::unexpected(std::move(e.error()));
-		}
+			return std::unexpected(std::move(r.error()));
 		out.buffers.push_back(std::move(*r));
 	}
 	return out;

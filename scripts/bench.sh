@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Every performance figure of docs/performance.md, measured and compared with its target:
+#   scripts/bench.sh [REPETITIONS]      (default 5; the best repetition is the figure)
+# Builds with -c opt, runs the Google Benchmark binaries with --benchmark_format=json into
+# bench/results/*.json, the peak-RSS program on the generated 10,000-buffer system, and times the
+# `heapsolve check` process on a generated 1,000-buffer system with hyperfine (Debian package).
+# Then bench/compare.py prints one table and exits non-zero when a target is missed.
+# Timings are noisy on a shared machine: decide with callgrind (see docs/performance.md).
+set -eu
+top="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$top"
+reps="${1:-5}"
+results="$top/bench/results"
+mkdir -p "$results"
+
+command -v hyperfine >/dev/null || { echo "bench.sh: needs hyperfine (apt-get install -y hyperfine)" >&2; exit 2; }
+
+bazel build -c opt --noshow_progress //bench:solve_bench //bench:peak_rss //bench:gen_system //cli:heapsolve
+bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Where the figures came from.
+python3 - "$results/machine.json" <<'PY'
+import json, os, platform, sys
+model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+json.dump({"nproc": os.cpu_count(), "cpu": model, "kernel": platform.release(),
+           "loadavg": os.getloadavg()}, open(sys.argv[1], "w"), indent=1)
+PY
+
+echo "== solver benchmarks ($reps repetitions)"
+"$bin/bench/solve_bench" --benchmark_format=json --benchmark_repetitions="$reps" \
+	--benchmark_out="$results/solve_bench.json" --benchmark_out_format=json >/dev/null
+
+echo "== peak RSS of loading + solving 10,000 buffers ($reps runs)"
+: >"$work/rss.jsonl"
+for _ in $(seq "$reps"); do
+	"$bin/bench/peak_rss" 10000 1 >>"$work/rss.jsonl"
+done
+python3 -c 'import json,sys; json.dump([json.loads(l) for l in open(sys.argv[1])], open(sys.argv[2], "w"), indent=1)' \
+	"$work/rss.jsonl" "$results/peak_rss.json"
+
+echo "== heapsolve check on 1,000 buffers (process start to exit)"
+"$bin/bench/gen_system" 1000 1 "$work/sys1k"
+# Exit 1 is expected: the generated system holds a few unsatisfiable buffers on purpose.
+hyperfine --shell=none --warmup 3 --runs $((reps * 6)) --ignore-failure --style basic \
+	--export-json "$results/cli_check_1k.json" \
+	"$bin/cli/heapsolve check $work/sys1k/board.yaml $work/sys1k/devices.yaml $work/sys1k/pipeline.yaml" >/dev/null
+
+python3 "$top/bench/compare.py" "$results"

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "solver/plan_cache.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+#include "solver/buffer_solver.h"
+#include "solver/graph.h"
+
+namespace heapsolve {
+
+namespace {
+
+// A fixed binary form: integers as 8 raw bytes, strings and lists length-first, optionals with a
+// presence byte. Every field is written, in declaration order, so no two different requests can
+// give the same bytes (each field's length is known from what precedes it).
+class Writer
+{
+public:
+	explicit Writer(std::string &out) : out_(out) {}
+
+	void u64(uint64_t v)
+	{
+		char b[sizeof v];
+		std::memcpy(b, &v, sizeof v);
+		out_.append(b, sizeof v);
+	}
+	void flag(bool v) { out_.push_back(v ? '\1' : '\0'); }
+	void str(std::string_view s)
+	{
+		u64(s.size());
+		out_.append(s);
+	}
+	void source(const Source &s)
+	{
+		str(s.file);
+		u64(static_cast<uint64_t>(static_cast<int64_t>(s.line)));
+		u64(static_cast<uint64_t>(static_cast<int64_t>(s.column)));
+	}
+	template<typename T>
+	void located(const Located<T> &l, auto &&value)
+	{
+		value(l.value);
+		source(l.at);
+		flag(l.written);
+	}
+	void locatedU64(const Located<uint64_t> &l)
+	{
+		located(l, [&](uint64_t v) { u64(v); });
+	}
+	void locatedBool(const Located<bool> &l)
+	{
+		located(l, [&](bool v) { flag(v); });
+	}
+	template<typename T>
+	void optional(const std::optional<T> &o, auto &&value)
+	{
+		flag(o.has_value());
+		if (o)
+			value(*o);
+	}
+	void names(const std::vector<std::string> &v)
+	{
+		u64(v.size());
+		for (const std::string &s : v)
+			str(s);
+	}
+	void windowList(const WindowList &w)
+	{
+		u64(w.windows.size());
+		for (const Window &x : w.windows) {
+			u64(x.base);
+			u64(x.size);
+			source(x.at);
+		}
+		source(w.at);
+	}
+	void rules(const RuleSet &r)
+	{
+		optional(r.address, [&](const WindowList &w) { windowList(w); });
+		optional(r.contiguous, [&](const Located<bool> &l) { locatedBool(l); });
+		for (const auto *a : { &r.alignBase, &r.alignStride, &r.alignHeight, &r.alignSize, &r.maxStride })
+			optional(*a, [&](const Located<uint64_t> &l) { locatedU64(l); });
+		for (const auto *n : { &r.formats, &r.modifiers })
+			optional(*n, [&](const Located<std::vector<std::string>> &l) {
+				located(l, [&](const std::vector<std::string> &v) { names(v); });
+			});
+		optional(r.cache, [&](const Located<CacheMode::Value> &l) {
+			located(l, [&](CacheMode::Value v) { u64(static_cast<uint64_t>(v)); });
+		});
+	}
+	void device(const Device &d)
+	{
+		str(d.name);
+		source(d.at);
+		located(d.kind, [&](DeviceKind k) { u64(static_cast<uint64_t>(k)); });
+		locatedBool(d.iommu);
+		locatedBool(d.canAccessProtected);
+		rules(d.rules);
+		u64(d.planes.size());
+		for (const Plane &p : d.planes) {
+			str(p.name);
+			source(p.at);
+			rules(p.rules);
+		}
+	}
+	void user(const System &system, const UserRef &u)
+	{
+		str(u.device);
+		optional(u.plane, [&](const std::string &p) { str(p); });
+		source(u.at);
+		// The loader resolved every name; an unknown one (a hand-built System) is written as such.
+		const Device *d = system.findDevice(u.device);
+		flag(d != nullptr);
+		if (d)
+			device(*d);
+	}
+	void heap(const Heap &h)
+	{
+		str(h.name);
+		source(h.at);
+		located(h.backend, [&](Backend b) { u64(static_cast<uint64_t>(b)); });
+		optional(h.path, [&](const Located<std::string> &l) { located(l, [&](const std::string &s) { str(s); }); });
+		locatedBool(h.contiguous);
+		u64(static_cast<uint64_t>(h.regionsFrom));
+		windowList(h.regions);
+		locatedBool(h.cached);
+		locatedBool(h.isProtected);
+		locatedU64(h.align);
+		optional(h.maxBuffer, [&](const Located<uint64_t> &l) { locatedU64(l); });
+		u64(h.regionTotal);
+		u64(h.largestRegion);
+	}
+
+private:
+	std::string &out_;
+};
+
+} // namespace
+
+std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer)
+{
+	std::string out;
+	out.reserve(4096);
+	Writer w(out);
+	out.append("heapsolve-request-1");
+
+	const Buffer &b = system.buffers[buffer];
+	w.str(b.name);
+	w.source(b.at);
+	w.located(b.format, [&](const FormatInfo *f) { w.str(f ? f->name : std::string_view{}); });
+	w.locatedU64(b.width);
+	w.locatedU64(b.height);
+	w.locatedU64(b.count);
+	w.locatedBool(b.isProtected);
+	w.user(system, b.producer);
+	w.u64(b.consumers.size());
+	for (const UserRef &c : b.consumers)
+		w.user(system, c);
+
+	w.u64(system.heaps.size());
+	for (const Heap &h : system.heaps)
+		w.heap(h);
+
+	w.u64(system.memory.size());
+	for (const Window &m : system.memory) {
+		w.u64(m.base);
+		w.u64(m.size);
+		w.source(m.at);
+	}
+
+	w.u64(policy.prefer.size());
+	for (const auto &p : policy.prefer)
+		w.located(p, [&](const std::string &s) { w.str(s); });
+	w.u64(policy.forbidBackends.size());
+	for (const auto &f : policy.forbidBackends)
+		w.located(f, [&](Backend v) { w.u64(static_cast<uint64_t>(v)); });
+	w.optional(policy.at, [&](const Source &s) { w.source(s); });
+	return out;
+}
+
+std::string canonicalConflictPart(const System &system)
+{
+	std::string out;
+	Writer w(out);
+	w.u64(system.devices.size());
+	for (const Device &d : system.devices)
+		w.str(d.name);
+	return out;
+}
+
+PlanCache::PlanCache(size_t capacity, size_t shards)
+{
+	if (capacity == 0)
+		capacity = 1;
+	shards = std::clamp<size_t>(shards, 1, capacity);
+	shardCapacity_ = capacity / shards;
+	for (size_t i = 0; i < shards; ++i)
+		shards_.push_back(std::make_unique<Shard>());
+}
+
+PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System &system)
+{
+	std::lock_guard lock(shard.mutex);
+	auto it = shard.index.find(key);
+	if (it == shard.index.end())
+		return nullptr;
+	Entry &e = *it->second;
+	if (!e.result->ok() && e.conflictPart != canonicalConflictPart(system))
+		return nullptr;
+	shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+	++shard.stats.hits;
+	return e.result;
+}
+
+void PlanCache::insert(Shard &shard, size_t hash, std::string key, std::string conflictPart, Answer result)
+{
+	std::lock_guard lock(shard.mutex);
+	++shard.stats.misses;
+	if (auto it = shard.index.find(KeyRef{ hash, key }); it != shard.index.end()) {
+		// Another thread solved it meanwhile, or a conflict's device names changed: keep the newest.
+		it->second->conflictPart = std::move(conflictPart);
+		it->second->result = std::move(result);
+		shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+		return;
+	}
+	if (shard.lru.size() >= shardCapacity_) {
+		const Entry &victim = shard.lru.back();
+		shard.index.erase(KeyRef{ victim.hash, victim.key });
+		shard.lru.pop_back();
+		++shard.stats.evictions;
+	}
+	shard.lru.push_front(Entry{ hash, std::move(key), std::move(conflictPart), std::move(result) });
+	const Entry &e = shard.lru.front();
+	shard.index.emplace(KeyRef{ hash, e.key }, shard.lru.begin());
+}
+
+Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Policy &policy, size_t buffer)
+{
+	std::string key = canonicalRequest(system, policy, buffer);
+	const size_t hash = std::hash<std::string_view>{}(key);
+	// The low bits pick the bucket inside a shard; the high bits pick the shard.
+	Shard &shard = *shards_[(hash >> 48) % shards_.size()];
+	if (Answer hit = find(shard, KeyRef{ hash, key }, system))
+		return hit;
+
+	const SystemGraph graph(system);
+	auto r = solveAndExplain(system, policy, graph, buffer);
+	if (!r)
+		return std::unexpected(std::move(r.error()));
+	auto answer = std::make_shared<const BufferResult>(std::move(*r));
+	insert(shard, hash, std::move(key), answer->ok() ? std::string() : canonicalConflictPart(system), answer);
+	return answer;
+}
+
+PlanCache::Stats PlanCache::stats() const
+{
+	Stats out;
+	for (const auto &s : shards_) {
+		std::lock_guard lock(s->mutex);
+		out.hits += s->stats.hits;
+		out.misses += s->stats.misses;
+		out.evictions += s->stats.evictions;
+	}
+	return out;
+}
+
+size_t PlanCache::size() const
+{
+	size_t n = 0;
+	for (const auto &s : shards_) {
+		std::lock_guard lock(s->mutex);
+		n += s->lru.size();
+	}
+	return n;
+}
+
+void PlanCache::clear()
+{
+	for (const auto &s : shards_) {
+		std::lock_guard lock(s->mutex);
+		s->index.clear();
+		s->lru.clear();
+		s->stats = {};
+	}
+}
+
+} // namespace heapsolve

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+// A bounded, thread-safe cache of solved buffers, keyed by the canonical form of the request.
+//
+// The key is every byte the answer can depend on, written in a fixed binary form: the buffer
+// (name, format, size, count, protection, users, and where each was written, since plans and
+// conflicts cite it), the full content of every device a user names (its rules, IOMMU, access to
+// protected memory and all its planes), every heap (the answer lists all eligible heaps), the
+// board's memory (suggested CMA pools lie inside it) and the policy given. Entries are found by
+// a 64-bit hash of those bytes and then compared on the full bytes, so two different requests can
+// never share an entry, whatever the hash does. A conflict also depends on the names of every
+// device (a suggested heap's name avoids them); that part is checked only when the cached answer
+// is a conflict.
+//
+// Capacity: at most `capacity` entries over all shards (default kDefaultCapacity, about 1-4 KiB
+// each for a typical buffer). Each of the shards (`capacity / shards` entries, at least one) has
+// its own mutex and evicts its least recently used entry when full. Errors (overflowing input)
+// are never cached. The cache does no I/O and reads no clock, like the rest of the solver.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "constraints/result.h"
+#include "constraints/system.h"
+#include "solver/plan.h"
+
+namespace heapsolve {
+
+// The canonical bytes of solving system.buffers[buffer] under `policy`: equal bytes mean an equal
+// answer. canonicalConflictPart() is what a conflict's explanation depends on besides.
+std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer);
+std::string canonicalConflictPart(const System &system);
+
+class PlanCache
+{
+public:
+	static constexpr size_t kDefaultCapacity = 4096;
+	static constexpr size_t kDefaultShards = 8;
+
+	explicit PlanCache(size_t capacity = kDefaultCapacity, size_t shards = kDefaultShards);
+	PlanCache(const PlanCache &) = delete;
+	PlanCache &operator=(const PlanCache &) = delete;
+
+	// The same answer as solve(system, policy).buffers[buffer], explanations included (and the
+	// same error, not cached, for input that overflows). `buffer` indexes system.buffers. The
+	// answer is shared with the cache and immutable: a hit copies no string.
+	using Answer = std::shared_ptr<const BufferResult>;
+	Result<Answer> solveBuffer(const System &system, const Policy &policy, size_t buffer);
+
+	struct Stats {
+		uint64_t hits = 0;
+		uint64_t misses = 0;
+		uint64_t evictions = 0;
+	};
+	Stats stats() const;
+	size_t size() const;
+	size_t capacity() const { return shardCapacity_ * shards_.size(); }
+	void clear();
+
+private:
+	struct Entry {
+		size_t hash;
+		std::string key;
+		std::string conflictPart; // empty for a Plan
+		Answer result;
+	};
+	struct KeyRef {
+		size_t hash;
+		std::string_view bytes; // into Entry::key, stable while the entry lives
+		bool operator==(const KeyRef &o) const { return hash == o.hash && bytes == o.bytes; }
+	};
+	struct KeyHash {
+		size_t operator()(const KeyRef &k) const { return k.hash; }
+	};
+	// Never iterated: lookups only, so its unspecified order cannot leak into any answer.
+	struct Shard {
+		mutable std::mutex mutex;
+		std::list<Entry> lru; // most recently used first
+		std::unordered_map<KeyRef, std::list<Entry>::iterator, KeyHash> index;
+		Stats stats;
+	};
+
+	Answer find(Shard &shard, const KeyRef &key, const System &system);
+	void insert(Shard &shard, size_t hash, std::string key, std::string conflictPart, Answer result);
+
+	size_t shardCapacity_;
+	std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+} // namespace heapsolve

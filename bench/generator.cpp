@@ -135,13 +135,12 @@ std::string devicesYaml(size_t instances)
         formats: [ARGB8888]
         max_stride: 1024
 )";
-		// A camera ISP behind an IOMMU that writes with uncached mappings.
+		// A camera ISP behind an IOMMU.
 		out += "  - name: camera" + n + R"(
     kind: camera
     iommu: true
     align: {stride: 32, height: 2}
     formats: [NV12, NV16, YUYV, P010, NV21]
-    cache: uncached
 )";
 		// A JPEG codec with a small window and no IOMMU.
 		out += "  - name: jpeg" + n + R"(
@@ -229,8 +228,8 @@ std::string pipelineYaml(size_t buffers, size_t instances, Rng &rng)
 			out += bufferYaml(name, "ARGB8888", { 64, 64 }, 1, false, "gpu" + i, { "display" + i + "/cursor" });
 		else if (pick < 196) // encoder output read back by the CPU
 			out += bufferYaml(name, "NV12", video, 2, false, "vpu-enc" + i, { "cpu" });
-		else if (pick < 198) // unsatisfiable: camera writes uncached, the CPU reads cached
-			out += bufferYaml(name, "NV12", video, 4, false, "camera" + i, { "cpu" });
+		else if (pick < 198) // unsatisfiable: the primary plane shows no YUV
+			out += bufferYaml(name, "NV12", video, 4, false, "camera" + i, { "display" + i + "/primary" });
 		else // unsatisfiable: the GPU cannot read protected memory
 			out += bufferYaml(name, "NV12", video, 4, true, "vpu-dec" + i, { "gpu" + i, "display" + i });
 	}

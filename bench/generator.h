@@ -4,7 +4,8 @@
 // and drm-dumb), and devices as media SoCs have them (video decoders with address windows and
 // alignments, encoders, GPUs behind IOMMUs, displays with planes, cameras, a JPEG unit, a 2D
 // blitter limited to 32-bit addresses, the CPU). Buffers follow common pipelines (decode to
-// display, camera to encoder, render to scanout...) with a small share of unsatisfiable ones, so
+// display, camera to encoder, render to scanout...) with 2% unsatisfiable ones (NV12 on a plane
+// that shows only RGB, a GPU asked to read protected memory), so
 // explanations are exercised as in a real board file. The same (buffers, seed) gives the same
 // text, byte for byte, on every machine (no std:: distributions, whose output is unspecified).
 #pragma once

@@ -21,17 +21,33 @@ namespace {
 class Trial
 {
 public:
-	Trial(const System &system, size_t buffer)
+	// Only the devices the buffer's users name are copied (in system order): the trials never
+	// look at others, and copying every device of a large system for each unsatisfiable buffer
+	// made explanations grow with the system. Names that must stay unique are checked against
+	// the whole system with nameTaken().
+	Trial(const System &system, size_t buffer) : original_(system)
 	{
+		const Buffer &b = system.buffers[buffer];
 		system_.files = system.files;
 		system_.memory = system.memory;
 		system_.heaps = system.heaps;
-		system_.devices = system.devices;
-		system_.buffers = { system.buffers[buffer] };
+		for (const Device &d : system.devices) {
+			bool used = d.name == b.producer.device;
+			for (const UserRef &c : b.consumers)
+				used = used || d.name == c.device;
+			if (used)
+				system_.devices.push_back(d);
+		}
+		system_.buffers = { b };
 		system_.policy = system.policy;
 	}
 
 	System &system() { return system_; }
+	// Whether a heap or device of the trial, or any device of the whole system, has this name.
+	bool nameTaken(std::string_view name) const
+	{
+		return system_.findHeap(name) || original_.findDevice(name);
+	}
 	Buffer &buffer() { return system_.buffers[0]; }
 
 	// Solves the (changed) buffer; an error (overflow) counts as unsolved.
@@ -45,6 +61,7 @@ public:
 	}
 
 private:
+	const System &original_;
 	System system_;
 };
 
@@ -173,7 +190,7 @@ std::optional<std::string> suggestHeap(Trial &trial, const Policy &policy, const
 	const Buffer &b = trial.buffer();
 	Heap h;
 	h.name = b.name + "-pool";
-	while (trial.system().findHeap(h.name) || trial.system().findDevice(h.name))
+	while (trial.nameTaken(h.name))
 		h.name += "-new";
 	h.at = b.at;
 	h.backend = { Backend::DmaHeap, b.at, true };

@@ -17,8 +17,10 @@ SystemGraph::SystemGraph(const System &system) : system_(system)
 			boost::add_edge(dv, pv, GraphEdge{ EdgeKind::HasPlane, 0 }, graph_);
 		}
 	}
-	for (size_t h = 0; h < system.heaps.size(); ++h)
+	for (size_t h = 0; h < system.heaps.size(); ++h) {
 		heaps_.push_back(boost::add_vertex(GraphNode{ NodeKind::Heap, h, 0, system.heaps[h].name }, graph_));
+		heapRegions_.push_back(system.heaps[h].regions.set());
+	}
 
 	// Resolve a user (`device` or `device/plane`) to its vertex; the loader has checked names.
 	auto userVertex = [&](const UserRef &u) {

@@ -10,6 +10,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "constraints/address_window.h"
 #include "constraints/system.h"
 
 namespace heapsolve {
@@ -65,6 +66,8 @@ public:
 	SystemGraphType::vertex_descriptor deviceVertex(size_t device) const { return devices_[device]; }
 	SystemGraphType::vertex_descriptor bufferVertex(size_t buffer) const { return buffers_[buffer]; }
 	SystemGraphType::vertex_descriptor heapVertex(size_t heap) const { return heaps_[heap]; }
+	// The regions of system.heaps[heap] as a set, computed once for every buffer that judges it.
+	const AddressWindows &heapRegions(size_t heap) const { return heapRegions_[heap]; }
 
 	// The rule sources of a buffer's users: producer first, then consumers in order; within a
 	// user, the device, then its plane (`device/plane`) or every plane (`device` with planes).
@@ -76,6 +79,7 @@ private:
 	std::vector<SystemGraphType::vertex_descriptor> devices_;
 	std::vector<SystemGraphType::vertex_descriptor> buffers_;
 	std::vector<SystemGraphType::vertex_descriptor> heaps_;
+	std::vector<AddressWindows> heapRegions_;
 };
 
 } // namespace heapsolve

@@ -74,7 +74,7 @@ class BufferSolver
 public:
 	BufferSolver(const System &system, const Policy &policy, const SystemGraph &graph, size_t index,
 		     const Relaxation &relax)
-		: system_(system), policy_(policy), relax_(relax), buffer_(system.buffers[index]),
+		: system_(system), policy_(policy), relax_(relax), graph_(graph), buffer_(system.buffers[index]),
 		  sources_(graph.sourcesOf(index))
 	{
 		if (!relax.waived.empty())
@@ -107,7 +107,7 @@ private:
 	void checkStride();
 
 	// Per heap: the conditions of eligibility. Returns whether the heap is eligible.
-	bool judgeHeap(const Heap &heap, bool record);
+	bool judgeHeap(size_t index, bool record);
 	std::vector<const Heap *> orderEligible(const std::vector<const Heap *> &eligible) const;
 
 	Result<void> bad(const std::string &what) const
@@ -118,6 +118,7 @@ private:
 	const System &system_;
 	const Policy &policy_;
 	const Relaxation &relax_;
+	const SystemGraph &graph_;
 	const Buffer &buffer_;
 	std::vector<RuleSource> sources_;
 	std::deque<RuleSet> overrides_; // the rule sets of sources with waived rules
@@ -342,13 +343,21 @@ void BufferSolver::checkStride()
 	}
 }
 
-bool BufferSolver::judgeHeap(const Heap &heap, bool record)
+bool BufferSolver::judgeHeap(size_t index, bool record)
 {
+	const Heap &heap = system_.heaps[index];
 	bool eligible = true;
-	auto fail = [&](Rule rule, std::string detail, const Source &at) {
+	// Details and reasons are words for people: built only when recording (for an unsatisfiable
+	// buffer), never while merely testing eligibility, which every buffer does for every heap.
+	auto fail = [&](Rule rule, auto &&detail, const Source &at) {
 		eligible = false;
 		if (record)
-			addCulprit(heap.name, rule, std::move(detail), at);
+			addCulprit(heap.name, rule, detail(), at);
+	};
+	std::vector<std::string> reasons;
+	auto reason = [&](auto &&words) {
+		if (record)
+			reasons.push_back(words());
 	};
 	// A waived heap condition is treated as met.
 	auto waived = [&](Rule rule) { return relax_.waives(heap.name, rule); };
@@ -358,13 +367,13 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 		for (const RuleSource &s : sources_ | ranges::views::filter(pred))
 			addCulprit(s.label, rule, describe(s), at(s));
 	};
-	std::vector<std::string> reasons;
 
 	// [backend] The policy may forbid a backend (e.g. never open a DRM primary node).
 	if (policy_.forbids(heap.backend.value) && !waived(Rule::Backend)) {
-		fail(Rule::Backend, "backend " + std::string(backendName(heap.backend.value)) + " is forbidden by the policy",
+		fail(Rule::Backend,
+		     [&] { return "backend " + std::string(backendName(heap.backend.value)) + " is forbidden by the policy"; },
 		     heap.backend.at);
-		reasons.push_back("its backend " + std::string(backendName(heap.backend.value)) + " is forbidden");
+		reason([&] { return "its backend " + std::string(backendName(heap.backend.value)) + " is forbidden"; });
 	}
 	// [contiguous]
 	if (contiguous_ && !heap.contiguous.value && !waived(Rule::Contiguous)) {
@@ -373,20 +382,22 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 			[](const RuleSource &s) { return !s.iommu() && s.rules().contiguous && s.rules().contiguous->value; },
 			[](const RuleSource &) { return std::string("needs physically contiguous memory"); },
 			[](const RuleSource &s) { return s.rules().contiguous->at; });
-		fail(Rule::Contiguous, "not contiguous", heap.contiguous.at);
-		reasons.push_back("it is not physically contiguous");
+		fail(Rule::Contiguous, [] { return std::string("not contiguous"); }, heap.contiguous.at);
+		reason([] { return std::string("it is not physically contiguous"); });
 	}
 	// [address] Every address of the heap's regions must lie in the users' windows.
 	if (!windows_.isAnywhere() && !waived(Rule::Address)) {
 		const bool known = heap.regionsFrom != RegionsFrom::Unknown;
-		if (!known || !windows_.contains(heap.regions.set())) {
+		if (!known || !windows_.contains(graph_.heapRegions(index))) {
 			if (record)
 				addWindowCulprits(Rule::Address, windowUsers_);
-			fail(Rule::Address, known ? "heap regions " + heap.regions.set().describe() : "regions unknown",
+			fail(Rule::Address,
+			     [&] { return known ? "heap regions " + heap.regions.set().describe() : std::string("regions unknown"); },
 			     heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at);
-			reasons.push_back(known ? "its regions " + heap.regions.set().describe() + " leave " +
-							  windows_.describe()
-						: "its regions are unknown, so nothing says they lie in " + windows_.describe());
+			reason([&] {
+				return known ? "its regions " + heap.regions.set().describe() + " leave " + windows_.describe()
+					     : "its regions are unknown, so nothing says they lie in " + windows_.describe();
+			});
 		}
 	}
 	// [cache] cached: true fails `uncached`, false fails `cached`; a cache conflict fails both.
@@ -399,16 +410,22 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 			[&](const RuleSource &s) { return s.rules().cache && s.rules().cache->value == opposite; },
 			[&](const RuleSource &) { return "needs a " + cacheWord(opposite) + " mapping"; },
 			[](const RuleSource &s) { return s.rules().cache->at; });
-		fail(Rule::Cache, heap.cached.value ? "maps cached" : "maps uncached", heap.cached.at);
-		reasons.push_back(std::string("its CPU mapping is ") + (heap.cached.value ? "cached" : "uncached"));
+		fail(Rule::Cache, [&] { return std::string(heap.cached.value ? "maps cached" : "maps uncached"); },
+		     heap.cached.at);
+		reason([&] { return std::string("its CPU mapping is ") + (heap.cached.value ? "cached" : "uncached"); });
 	}
 	// [protected] Protection must match the buffer's, both ways.
 	if (heap.isProtected.value != buffer_.isProtected.value && !waived(Rule::Protected)) {
 		fail(Rule::Protected,
-		     heap.isProtected.value ? "protected heap, unprotected buffer" : "unprotected heap, protected buffer",
+		     [&] {
+			     return std::string(heap.isProtected.value ? "protected heap, unprotected buffer"
+								       : "unprotected heap, protected buffer");
+		     },
 		     heap.isProtected.at);
-		reasons.push_back(heap.isProtected.value ? "it is protected and the buffer is not"
-							 : "it is not protected and the buffer is");
+		reason([&] {
+			return std::string(heap.isProtected.value ? "it is protected and the buffer is not"
+								  : "it is not protected and the buffer is");
+		});
 	}
 	// [align] The heap guarantees `align` for a buffer's start; users without IOMMU need more.
 	if (heap.align.value % heapBaseAlign_ != 0 && !waived(Rule::Align)) {
@@ -419,30 +436,36 @@ bool BufferSolver::judgeHeap(const Heap &heap, bool record)
 			},
 			[](const RuleSource &s) { return "needs base alignment " + formatSize(s.rules().alignBase->value); },
 			[](const RuleSource &s) { return s.rules().alignBase->at; });
-		fail(Rule::Align, "aligns buffers to " + formatSize(heap.align.value), heap.align.at);
-		reasons.push_back("it aligns buffers to " + formatSize(heap.align.value) + ", not " +
-				  formatSize(heapBaseAlign_));
+		fail(Rule::Align, [&] { return "aligns buffers to " + formatSize(heap.align.value); }, heap.align.at);
+		reason([&] { return "it aligns buffers to " + formatSize(heap.align.value) + ", not " + formatSize(heapBaseAlign_); });
 	}
 	// [size]
 	const bool sizeWaived = waived(Rule::Size);
 	if (heap.maxBuffer && layout_.size > heap.maxBuffer->value && !sizeWaived) {
-		fail(Rule::Size, "max_buffer " + formatSize(heap.maxBuffer->value) + " < size " + std::to_string(layout_.size),
+		fail(Rule::Size,
+		     [&] { return "max_buffer " + formatSize(heap.maxBuffer->value) + " < size " + std::to_string(layout_.size); },
 		     heap.maxBuffer->at);
-		reasons.push_back("its largest buffer is " + formatSize(heap.maxBuffer->value));
+		reason([&] { return "its largest buffer is " + formatSize(heap.maxBuffer->value); });
 	}
 	if (heap.regionsFrom != RegionsFrom::Unknown && !sizeWaived) {
 		const Source &regionsAt = heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at;
 		if (heap.contiguous.value && layout_.size > heap.largestRegion) {
 			fail(Rule::Size,
-			     "largest region " + formatSize(heap.largestRegion) + " < size " + std::to_string(layout_.size),
+			     [&] {
+				     return "largest region " + formatSize(heap.largestRegion) + " < size " +
+					    std::to_string(layout_.size);
+			     },
 			     regionsAt);
-			reasons.push_back("its largest region is " + formatSize(heap.largestRegion));
+			reason([&] { return "its largest region is " + formatSize(heap.largestRegion); });
 		}
 		if (total_ > heap.regionTotal) {
 			fail(Rule::Size,
-			     "regions total " + formatSize(heap.regionTotal) + " < count x size " + std::to_string(total_),
+			     [&] {
+				     return "regions total " + formatSize(heap.regionTotal) + " < count x size " +
+					    std::to_string(total_);
+			     },
 			     regionsAt);
-			reasons.push_back("its regions total " + formatSize(heap.regionTotal));
+			reason([&] { return "its regions total " + formatSize(heap.regionTotal); });
 		}
 	}
 	if (record && !reasons.empty()) {
@@ -513,13 +536,13 @@ Result<BufferResult> BufferSolver::run()
 	checkStride();
 
 	std::vector<const Heap *> eligible;
-	for (const Heap &h : system_.heaps)
+	for (size_t h = 0; h < system_.heaps.size(); ++h)
 		if (judgeHeap(h, false))
-			eligible.push_back(&h);
+			eligible.push_back(&system_.heaps[h]);
 
 	if (usersConflict_ || eligible.empty()) {
 		if (eligible.empty()) {
-			for (const Heap &h : system_.heaps)
+			for (size_t h = 0; h < system_.heaps.size(); ++h)
 				judgeHeap(h, true);
 			if (system_.heaps.empty())
 				conflict_.explanation.push_back("The system describes no heap at all.");

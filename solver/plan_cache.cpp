@@ -12,13 +12,14 @@ namespace heapsolve {
 
 namespace {
 
-// A fixed binary form: integers as 8 raw bytes, strings and lists length-first, optionals with a
-// presence byte. Every field is written, in declaration order, so no two different requests can
-// give the same bytes (each field's length is known from what precedes it).
+// A fixed binary form: integers as 8 raw bytes, strings length-first, lists count-first,
+// optionals with a presence byte. Every field is written in declaration order, so no two
+// different requests give the same bytes (each field's length is known from what precedes it).
+// With KeyDetail::Plan, sources and `written` flags are left out except where a Plan cites them.
 class Writer
 {
 public:
-	explicit Writer(std::string &out) : out_(out) {}
+	Writer(std::string &out, KeyDetail detail) : out_(out), full_(detail == KeyDetail::Full) {}
 
 	void u64(uint64_t v)
 	{
@@ -29,21 +30,35 @@ public:
 	void flag(bool v) { out_.push_back(v ? '\1' : '\0'); }
 	void str(std::string_view s)
 	{
-		u64(s.size());
+		// One length byte for the usual short names; 0xff then 8 bytes otherwise.
+		if (s.size() < 0xff) {
+			out_.push_back(static_cast<char>(s.size()));
+		} else {
+			out_.push_back('\xff');
+			u64(s.size());
+		}
 		out_.append(s);
 	}
-	void source(const Source &s)
+	// A source every answer may cite (a Plan's adjustments cite align.height and align.stride).
+	void citedSource(const Source &s)
 	{
 		str(s.file);
 		u64(static_cast<uint64_t>(static_cast<int64_t>(s.line)));
 		u64(static_cast<uint64_t>(static_cast<int64_t>(s.column)));
+	}
+	// A source only conflicts cite.
+	void source(const Source &s)
+	{
+		if (full_)
+			citedSource(s);
 	}
 	template<typename T>
 	void located(const Located<T> &l, auto &&value)
 	{
 		value(l.value);
 		source(l.at);
-		flag(l.written);
+		if (full_)
+			flag(l.written);
 	}
 	void locatedU64(const Located<uint64_t> &l)
 	{
@@ -80,8 +95,15 @@ public:
 	{
 		optional(r.address, [&](const WindowList &w) { windowList(w); });
 		optional(r.contiguous, [&](const Located<bool> &l) { locatedBool(l); });
-		for (const auto *a : { &r.alignBase, &r.alignStride, &r.alignHeight, &r.alignSize, &r.maxStride })
-			optional(*a, [&](const Located<uint64_t> &l) { locatedU64(l); });
+		optional(r.alignBase, [&](const Located<uint64_t> &l) { locatedU64(l); });
+		for (const auto *cited : { &r.alignStride, &r.alignHeight })
+			optional(*cited, [&](const Located<uint64_t> &l) {
+				locatedU64(l);
+				if (!full_)
+					citedSource(l.at);
+			});
+		optional(r.alignSize, [&](const Located<uint64_t> &l) { locatedU64(l); });
+		optional(r.maxStride, [&](const Located<uint64_t> &l) { locatedU64(l); });
 		for (const auto *n : { &r.formats, &r.modifiers })
 			optional(*n, [&](const Located<std::vector<std::string>> &l) {
 				located(l, [&](const std::vector<std::string> &v) { names(v); });
@@ -135,16 +157,38 @@ public:
 
 private:
 	std::string &out_;
+	const bool full_;
 };
+
+// FNV-1a over 8-byte words, then MurmurHash3's finalizer: one multiply per word. Only picks the
+// shard and bucket; entries are told apart by comparing the full bytes.
+size_t hashKey(std::string_view key)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ key.size();
+	size_t i = 0;
+	for (; i + 8 <= key.size(); i += 8) {
+		uint64_t w;
+		std::memcpy(&w, key.data() + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+	}
+	uint64_t tail = 0;
+	std::memcpy(&tail, key.data() + i, key.size() - i);
+	h = (h ^ tail) * 0x100000001b3ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return static_cast<size_t>(h);
+}
 
 } // namespace
 
-std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer)
+void canonicalRequest(const System &system, const Policy &policy, size_t buffer, KeyDetail detail, std::string &out)
 {
-	std::string out;
-	out.reserve(4096);
-	Writer w(out);
-	out.append("heapsolve-request-1");
+	out.clear();
+	Writer w(out, detail);
+	out.append(detail == KeyDetail::Full ? "heapsolve-request-full-1" : "heapsolve-request-plan-1");
 
 	const Buffer &b = system.buffers[buffer];
 	w.str(b.name);
@@ -163,30 +207,32 @@ std::string canonicalRequest(const System &system, const Policy &policy, size_t 
 	for (const Heap &h : system.heaps)
 		w.heap(h);
 
-	w.u64(system.memory.size());
-	for (const Window &m : system.memory) {
-		w.u64(m.base);
-		w.u64(m.size);
-		w.source(m.at);
-	}
-
 	w.u64(policy.prefer.size());
 	for (const auto &p : policy.prefer)
 		w.located(p, [&](const std::string &s) { w.str(s); });
 	w.u64(policy.forbidBackends.size());
 	for (const auto &f : policy.forbidBackends)
 		w.located(f, [&](Backend v) { w.u64(static_cast<uint64_t>(v)); });
-	w.optional(policy.at, [&](const Source &s) { w.source(s); });
-	return out;
-}
 
-std::string canonicalConflictPart(const System &system)
-{
-	std::string out;
-	Writer w(out);
+	if (detail == KeyDetail::Plan)
+		return;
+	w.optional(policy.at, [&](const Source &s) { w.source(s); });
+	// Suggested CMA pools lie inside the board's memory and are named apart from every device.
+	w.u64(system.memory.size());
+	for (const Window &m : system.memory) {
+		w.u64(m.base);
+		w.u64(m.size);
+		w.source(m.at);
+	}
 	w.u64(system.devices.size());
 	for (const Device &d : system.devices)
 		w.str(d.name);
+}
+
+std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer, KeyDetail detail)
+{
+	std::string out;
+	canonicalRequest(system, policy, buffer, detail, out);
 	return out;
 }
 
@@ -200,27 +246,38 @@ PlanCache::PlanCache(size_t capacity, size_t shards)
 		shards_.push_back(std::make_unique<Shard>());
 }
 
-PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System &system)
+PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System &system, const Policy &policy,
+				   size_t buffer)
 {
-	std::lock_guard lock(shard.mutex);
+	std::unique_lock lock(shard.mutex);
 	auto it = shard.index.find(key);
 	if (it == shard.index.end())
 		return nullptr;
-	Entry &e = *it->second;
-	if (!e.result->ok() && e.conflictPart != canonicalConflictPart(system))
-		return nullptr;
 	shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+	Entry &e = *it->second;
+	Answer answer = e.result;
+	if (answer->ok()) {
+		++shard.stats.hits;
+		return answer;
+	}
+	// A conflict also cites sources and names its plan key leaves out: compare those too.
+	lock.unlock();
+	const std::string full = canonicalRequest(system, policy, buffer, KeyDetail::Full);
+	lock.lock();
+	auto again = shard.index.find(key);
+	if (again == shard.index.end() || again->second->fullKey != full || again->second->result != answer)
+		return nullptr;
 	++shard.stats.hits;
-	return e.result;
+	return answer;
 }
 
-void PlanCache::insert(Shard &shard, size_t hash, std::string key, std::string conflictPart, Answer result)
+void PlanCache::insert(Shard &shard, size_t hash, std::string key, std::string fullKey, Answer result)
 {
 	std::lock_guard lock(shard.mutex);
 	++shard.stats.misses;
 	if (auto it = shard.index.find(KeyRef{ hash, key }); it != shard.index.end()) {
-		// Another thread solved it meanwhile, or a conflict's device names changed: keep the newest.
-		it->second->conflictPart = std::move(conflictPart);
+		// Another thread solved it meanwhile, or a conflict's sources changed: keep the newest.
+		it->second->fullKey = std::move(fullKey);
 		it->second->result = std::move(result);
 		shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
 		return;
@@ -231,18 +288,20 @@ void PlanCache::insert(Shard &shard, size_t hash, std::string key, std::string c
 		shard.lru.pop_back();
 		++shard.stats.evictions;
 	}
-	shard.lru.push_front(Entry{ hash, std::move(key), std::move(conflictPart), std::move(result) });
+	shard.lru.push_front(Entry{ hash, std::move(key), std::move(fullKey), std::move(result) });
 	const Entry &e = shard.lru.front();
 	shard.index.emplace(KeyRef{ hash, e.key }, shard.lru.begin());
 }
 
 Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Policy &policy, size_t buffer)
 {
-	std::string key = canonicalRequest(system, policy, buffer);
-	const size_t hash = std::hash<std::string_view>{}(key);
+	// Built in a per-thread buffer: a hit allocates nothing.
+	thread_local std::string key;
+	canonicalRequest(system, policy, buffer, KeyDetail::Plan, key);
+	const size_t hash = hashKey(key);
 	// The low bits pick the bucket inside a shard; the high bits pick the shard.
 	Shard &shard = *shards_[(hash >> 48) % shards_.size()];
-	if (Answer hit = find(shard, KeyRef{ hash, key }, system))
+	if (Answer hit = find(shard, KeyRef{ hash, key }, system, policy, buffer))
 		return hit;
 
 	const SystemGraph graph(system);
@@ -250,7 +309,8 @@ Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Pol
 	if (!r)
 		return std::unexpected(std::move(r.error()));
 	auto answer = std::make_shared<const BufferResult>(std::move(*r));
-	insert(shard, hash, std::move(key), answer->ok() ? std::string() : canonicalConflictPart(system), answer);
+	insert(shard, hash, key, answer->ok() ? std::string() : canonicalRequest(system, policy, buffer, KeyDetail::Full),
+	       answer);
 	return answer;
 }
 

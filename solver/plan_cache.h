@@ -7,9 +7,9 @@
 // protected memory and all its planes), every heap (the answer lists all eligible heaps), the
 // board's memory (suggested CMA pools lie inside it) and the policy given. Entries are found by
 // a 64-bit hash of those bytes and then compared on the full bytes, so two different requests can
-// never share an entry, whatever the hash does. A conflict also depends on the names of every
-// device (a suggested heap's name avoids them); that part is checked only when the cached answer
-// is a conflict.
+// never share an entry, whatever the hash does. The entry key is the Plan detail (see KeyDetail);
+// a cached conflict also keeps its Full key, which a hit must match too (a conflict cites every
+// source, and its suggested pool is named apart from every device of the system).
 //
 // Capacity: at most `capacity` entries over all shards (default kDefaultCapacity, about 1-4 KiB
 // each for a typical buffer). Each of the shards (`capacity / shards` entries, at least one) has
@@ -35,9 +35,14 @@
 namespace heapsolve {
 
 // The canonical bytes of solving system.buffers[buffer] under `policy`: equal bytes mean an equal
-// answer. canonicalConflictPart() is what a conflict's explanation depends on besides.
-std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer);
-std::string canonicalConflictPart(const System &system);
+// answer. KeyDetail::Plan holds every value the answer depends on and the sources a Plan cites
+// (align.stride, align.height); whether the answer is a Plan or a Conflict, and the Plan itself,
+// follow from it. KeyDetail::Full adds every source, the `written` flags, the board's memory and
+// the names of all devices, which a conflict's explanation also cites or avoids.
+enum class KeyDetail { Plan, Full };
+void canonicalRequest(const System &system, const Policy &policy, size_t buffer, KeyDetail detail, std::string &out);
+std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer,
+			     KeyDetail detail = KeyDetail::Full);
 
 class PlanCache
 {
@@ -69,7 +74,7 @@ private:
 	struct Entry {
 		size_t hash;
 		std::string key;
-		std::string conflictPart; // empty for a Plan
+		std::string fullKey; // KeyDetail::Full; empty for a Plan
 		Answer result;
 	};
 	struct KeyRef {
@@ -88,8 +93,8 @@ private:
 		Stats stats;
 	};
 
-	Answer find(Shard &shard, const KeyRef &key, const System &system);
-	void insert(Shard &shard, size_t hash, std::string key, std::string conflictPart, Answer result);
+	Answer find(Shard &shard, const KeyRef &key, const System &system, const Policy &policy, size_t buffer);
+	void insert(Shard &shard, size_t hash, std::string key, std::string fullKey, Answer result);
 
 	size_t shardCapacity_;
 	std::vector<std::unique_ptr<Shard>> shards_;

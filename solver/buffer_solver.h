@@ -23,11 +23,12 @@ struct BufferNeeds {
 	bool usersConflict = false;            // some rule fails between users, whatever the heap
 };
 
-Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph &graph,
+// `graph` may be null: the buffer's users are then resolved by name (see SystemGraph::sourcesOf).
+Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph *graph,
 				     size_t buffer, const Relaxation &relax, BufferNeeds *needs);
 
 // What solve() answers for one buffer: the plan, or the conflict with its explanation; an error
 // (overflowing input) carries the frame "solving buffer '<name>'".
-Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph &graph, size_t buffer);
+Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph *graph, size_t buffer);
 
 } // namespace heapsolve

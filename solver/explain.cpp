@@ -53,8 +53,7 @@ public:
 	// Solves the (changed) buffer; an error (overflow) counts as unsolved.
 	std::optional<BufferResult> solve(const Policy &policy, const Relaxation &relax = {}, BufferNeeds *needs = nullptr)
 	{
-		const SystemGraph graph(system_);
-		auto r = solveBufferWith(system_, policy, graph, 0, relax, needs);
+		auto r = solveBufferWith(system_, policy, nullptr, 0, relax, needs);
 		if (!r)
 			return std::nullopt;
 		return std::move(*r);

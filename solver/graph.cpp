@@ -49,6 +49,31 @@ SystemGraph::SystemGraph(const System &system) : system_(system)
 	}
 }
 
+std::vector<RuleSource> SystemGraph::sourcesOf(const System &system, size_t buffer)
+{
+	// Mirrors the graph walk below: users in edge order (producer, then consumers), a device's
+	// planes in the order they were added (their order in Device::planes).
+	const Buffer &buf = system.buffers[buffer];
+	std::vector<RuleSource> out;
+	auto add = [&](const UserRef &u, size_t user) {
+		const Device *dev = system.findDevice(u.device);
+		assert(dev && "the loader resolves every device reference");
+		out.push_back(RuleSource{ dev->name, dev, nullptr, user });
+		if (u.plane) {
+			const Plane *p = dev->findPlane(*u.plane);
+			assert(p && "the loader resolves every plane reference");
+			out.push_back(RuleSource{ dev->name + "/" + p->name, dev, p, user });
+			return;
+		}
+		for (const Plane &p : dev->planes)
+			out.push_back(RuleSource{ dev->name + "/" + p.name, dev, &p, user });
+	};
+	add(buf.producer, 0);
+	for (size_t c = 0; c < buf.consumers.size(); ++c)
+		add(buf.consumers[c], c + 1);
+	return out;
+}
+
 std::vector<RuleSource> SystemGraph::sourcesOf(size_t buffer) const
 {
 	std::vector<RuleSource> out;

@@ -73,6 +73,10 @@ public:
 	// user, the device, then its plane (`device/plane`) or every plane (`device` with planes).
 	std::vector<RuleSource> sourcesOf(size_t buffer) const;
 
+	// The same sources for one buffer, resolved by name without building the graph: solving one
+	// buffer of a large system need not pay for every other buffer's vertices.
+	static std::vector<RuleSource> sourcesOf(const System &system, size_t buffer);
+
 private:
 	const System &system_;
 	SystemGraphType graph_;

@@ -19,25 +19,48 @@ namespace {
 class Writer
 {
 public:
-	Writer(std::string &out, KeyDetail detail) : out_(out), full_(detail == KeyDetail::Full) {}
-
-	void u64(uint64_t v)
+	// Writes into `out` from its start; finish() trims it to what was written. The buffer keeps
+	// its capacity from call to call, so writing allocates only when a key outgrows it.
+	Writer(std::string &out, KeyDetail detail) : out_(out), full_(detail == KeyDetail::Full)
 	{
-		char b[sizeof v];
-		std::memcpy(b, &v, sizeof v);
-		out_.append(b, sizeof v);
+		out_.resize(std::max<size_t>(out_.capacity(), 1024));
+		data_ = out_.data();
+		room_ = out_.size();
 	}
-	void flag(bool v) { out_.push_back(v ? '\1' : '\0'); }
+	void finish() { out_.resize(pos_); }
+
+	// Fixed sizes inline to a single store; growing is the rare, out-of-line case.
+	[[gnu::always_inline]] void bytes(const void *p, size_t n)
+	{
+		if (room_ - pos_ < n) [[unlikely]]
+			grow(n);
+		std::memcpy(data_ + pos_, p, n);
+		pos_ += n;
+	}
+	[[gnu::noinline]] void grow(size_t n)
+	{
+		out_.resize(std::max(2 * out_.size(), pos_ + n));
+		data_ = out_.data();
+		room_ = out_.size();
+	}
+	void u64(uint64_t v) { bytes(&v, sizeof v); }
+	void flag(bool v)
+	{
+		const char c = v ? '\1' : '\0';
+		bytes(&c, 1);
+	}
 	void str(std::string_view s)
 	{
 		// One length byte for the usual short names; 0xff then 8 bytes otherwise.
 		if (s.size() < 0xff) {
-			out_.push_back(static_cast<char>(s.size()));
+			const char n = static_cast<char>(s.size());
+			bytes(&n, 1);
 		} else {
-			out_.push_back('\xff');
+			const char n = '\xff';
+			bytes(&n, 1);
 			u64(s.size());
 		}
-		out_.append(s);
+		bytes(s.data(), s.size());
 	}
 	// A source every answer may cite (a Plan's adjustments cite align.height and align.stride).
 	void citedSource(const Source &s)
@@ -157,6 +180,9 @@ public:
 
 private:
 	std::string &out_;
+	char *data_ = nullptr;
+	size_t room_ = 0;
+	size_t pos_ = 0;
 	const bool full_;
 };
 
@@ -186,9 +212,8 @@ size_t hashKey(std::string_view key)
 
 void canonicalRequest(const System &system, const Policy &policy, size_t buffer, KeyDetail detail, std::string &out)
 {
-	out.clear();
 	Writer w(out, detail);
-	out.append(detail == KeyDetail::Full ? "heapsolve-request-full-1" : "heapsolve-request-plan-1");
+	w.str(detail == KeyDetail::Full ? "heapsolve-request-full-1" : "heapsolve-request-plan-1");
 
 	const Buffer &b = system.buffers[buffer];
 	w.str(b.name);
@@ -214,8 +239,10 @@ void canonicalRequest(const System &system, const Policy &policy, size_t buffer,
 	for (const auto &f : policy.forbidBackends)
 		w.located(f, [&](Backend v) { w.u64(static_cast<uint64_t>(v)); });
 
-	if (detail == KeyDetail::Plan)
+	if (detail == KeyDetail::Plan) {
+		w.finish();
 		return;
+	}
 	w.optional(policy.at, [&](const Source &s) { w.source(s); });
 	// Suggested CMA pools lie inside the board's memory and are named apart from every device.
 	w.u64(system.memory.size());
@@ -227,6 +254,7 @@ void canonicalRequest(const System &system, const Policy &policy, size_t buffer,
 	w.u64(system.devices.size());
 	for (const Device &d : system.devices)
 		w.str(d.name);
+	w.finish();
 }
 
 std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer, KeyDetail detail)
@@ -304,8 +332,7 @@ Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Pol
 	if (Answer hit = find(shard, KeyRef{ hash, key }, system, policy, buffer))
 		return hit;
 
-	const SystemGraph graph(system);
-	auto r = solveAndExplain(system, policy, graph, buffer);
+	auto r = solveAndExplain(system, policy, nullptr, buffer);
 	if (!r)
 		return std::unexpected(std::move(r.error()));
 	auto answer = std::make_shared<const BufferResult>(std::move(*r));

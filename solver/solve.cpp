@@ -72,10 +72,11 @@ std::string cacheWord(CacheMode::Value v)
 class BufferSolver
 {
 public:
-	BufferSolver(const System &system, const Policy &policy, const SystemGraph &graph, size_t index,
+	// Without a graph, the users are resolved by name and heap regions computed when needed.
+	BufferSolver(const System &system, const Policy &policy, const SystemGraph *graph, size_t index,
 		     const Relaxation &relax)
 		: system_(system), policy_(policy), relax_(relax), graph_(graph), buffer_(system.buffers[index]),
-		  sources_(graph.sourcesOf(index))
+		  sources_(graph ? graph->sourcesOf(index) : SystemGraph::sourcesOf(system, index))
 	{
 		if (!relax.waived.empty())
 			applyRelaxation();
@@ -118,7 +119,7 @@ private:
 	const System &system_;
 	const Policy &policy_;
 	const Relaxation &relax_;
-	const SystemGraph &graph_;
+	const SystemGraph *graph_;
 	const Buffer &buffer_;
 	std::vector<RuleSource> sources_;
 	std::deque<RuleSet> overrides_; // the rule sets of sources with waived rules
@@ -388,7 +389,7 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 	// [address] Every address of the heap's regions must lie in the users' windows.
 	if (!windows_.isAnywhere() && !waived(Rule::Address)) {
 		const bool known = heap.regionsFrom != RegionsFrom::Unknown;
-		if (!known || !windows_.contains(graph_.heapRegions(index))) {
+		if (!known || !windows_.contains(graph_ ? graph_->heapRegions(index) : heap.regions.set())) {
 			if (record)
 				addWindowCulprits(Rule::Address, windowUsers_);
 			fail(Rule::Address,
@@ -591,7 +592,7 @@ Result<BufferResult> BufferSolver::run()
 
 } // namespace
 
-Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph &graph,
+Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph *graph,
 				     size_t buffer, const Relaxation &relax, BufferNeeds *needs)
 {
 	BufferSolver solver(system, policy, graph, buffer, relax);
@@ -603,11 +604,10 @@ Result<BufferResult> solveBufferWith(const System &system, const Policy &policy,
 
 Result<BufferResult> solveBuffer(const System &system, const Policy &policy, size_t buffer, const Relaxation &relax)
 {
-	const SystemGraph graph(system);
-	return solveBufferWith(system, policy, graph, buffer, relax, nullptr);
+	return solveBufferWith(system, policy, nullptr, buffer, relax, nullptr);
 }
 
-Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph &graph, size_t buffer)
+Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph *graph, size_t buffer)
 {
 	auto r = BufferSolver(system, policy, graph, buffer, Relaxation{}).run();
 	if (!r)
@@ -626,7 +626,7 @@ Result<Solution> solve(const System &system, const Policy &policy)
 	Solution out;
 	out.buffers.reserve(system.buffers.size());
 	for (size_t b = 0; b < system.buffers.size(); ++b) {
-		auto r = solveAndExplain(system, policy, graph, b);
+		auto r = solveAndExplain(system, policy, &graph, b);
 		if (!r)
 			return std::unexpected(std::move(r.error()));
 		out.buffers.push_back(std::move(*r));

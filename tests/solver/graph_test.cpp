@@ -41,6 +41,19 @@ buffers:
 	for (const RuleSource &s : g.sourcesOf(1))
 		labels.push_back(s.label);
 	EXPECT_EQ(labels, (std::vector<std::string>{ "disp", "disp/overlay", "vpu" }));
+
+	// Resolving one buffer's users by name, without the graph, gives the same sources.
+	for (size_t b = 0; b < sys->buffers.size(); ++b) {
+		const std::vector<RuleSource> walked = g.sourcesOf(b);
+		const std::vector<RuleSource> named = SystemGraph::sourcesOf(*sys, b);
+		ASSERT_EQ(walked.size(), named.size());
+		for (size_t i = 0; i < walked.size(); ++i) {
+			EXPECT_EQ(walked[i].label, named[i].label);
+			EXPECT_EQ(walked[i].device, named[i].device);
+			EXPECT_EQ(walked[i].plane, named[i].plane);
+			EXPECT_EQ(walked[i].user, named[i].user);
+		}
+	}
 }
 
 } // namespace

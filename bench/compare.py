@@ -30,6 +30,11 @@ def bench_times(data, run_name, unit):
     return min(times), max(times)
 
 
+def fmt(v):
+    """Three significant digits, without exponents."""
+    return f"{v:.0f}" if v >= 100 else f"{v:.3g}"
+
+
 def main():
     results = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "results")
     machine = load(results, "machine.json")
@@ -65,10 +70,10 @@ def main():
     missed = 0
     for figure, best, worst, unit, target, met in rows:
         if target is None:
-            print(f"| {figure} | {best:.3g} {unit} | {worst:.3g} {unit} | - | - | - |")
+            print(f"| {figure} | {fmt(best)} {unit} | {fmt(worst)} {unit} | - | - | - |")
             continue
         missed += not met
-        print(f"| {figure} | {best:.3g} {unit} | {worst:.3g} {unit} | <= {target:g} {unit} | "
+        print(f"| {figure} | {fmt(best)} {unit} | {fmt(worst)} {unit} | <= {target:g} {unit} | "
               f"{best / target:.2f} | {'yes' if met else 'NO'} |")
     print()
     print(f"{len([r for r in rows if r[4] is not None]) - missed} targets met, {missed} missed")

@@ -12,17 +12,12 @@
 
 #include "constraints/yaml/loader.h"
 #include "solver/solver.h"
+#include "tests/solver/test_system.h"
 
 namespace heapsolve {
 namespace {
 
-System loadOk(const std::string &text)
-{
-	std::vector<InputFile> files{ { "sys.yaml", "version: 1\n" + text } };
-	auto sys = loadSystem(files);
-	EXPECT_TRUE(sys) << sys.error().message();
-	return sys ? std::move(*sys) : System{};
-}
+using testing::loadOk;
 
 // Every field of a result, in words, so that two results compare byte for byte.
 std::string dump(const BufferResult &r)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The solver's rules, one behaviour per test, on small systems written as schema-1 YAML.
 #include "solver/solver.h"
+#include "tests/solver/test_system.h"
 
 #include <set>
 #include <utility>
@@ -14,13 +15,7 @@ namespace {
 
 // Line 1 of every test system is "version: 1"; the raw strings below start with a newline, so
 // their first written line is line 3.
-System loadOk(const std::string &text)
-{
-	std::vector<InputFile> files{ { "sys.yaml", "version: 1\n" + text } };
-	auto sys = loadSystem(files);
-	EXPECT_TRUE(sys) << sys.error().message();
-	return sys ? std::move(*sys) : System{};
-}
+using testing::loadOk;
 
 BufferResult solveOne(const std::string &text, size_t index = 0)
 {

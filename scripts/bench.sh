@@ -14,7 +14,12 @@ reps="${1:-5}"
 results="$top/bench/results"
 mkdir -p "$results"
 
-command -v hyperfine >/dev/null || { echo "bench.sh: needs hyperfine (apt-get install -y hyperfine)" >&2; exit 2; }
+"$(dirname "$0")/deps.sh" || exit 2
+if ! command -v hyperfine >/dev/null; then
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get install -y -qq hyperfine >&2 || { echo "bench.sh: needs Debian's hyperfine" >&2; exit 2; }
+fi
 
 bazel build -c opt --noshow_progress //bench:solve_bench //bench:peak_rss //bench:gen_system //cli:heapsolve
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)"

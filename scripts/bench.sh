@@ -14,7 +14,7 @@ reps="${1:-5}"
 results="$top/bench/results"
 mkdir -p "$results"
 
-"$(dirname "$0")/deps.sh" || exit 2
+"$top/scripts/deps.sh" || exit 2
 if ! command -v hyperfine >/dev/null; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -266,6 +266,29 @@ TEST(Loader, RegionTotalsThatOverflowAreBadInput)
 		  "board.yaml:5:5: error: the total size of heap 'h' regions does not fit in 64 bits");
 }
 
+// Regression for c75395c: mapping() held references into the temporary pair that yaml-cpp's
+// iterator returns, so every key and value was read after its lifetime ended. A normal build
+// happened to read the right bytes; under --config=asan (scripts/test runs it) every load failed
+// with stack-use-after-scope. Here every value of a long mapping must be read back.
+TEST(Loader, EveryValueOfALongMappingIsReadBack)
+{
+	auto r = load({ { "board.yaml", "version: 1\nheaps:\n  - name: h\n    backend: udmabuf\n"
+					"    contiguous: true\n    cached: false\n    protected: true\n"
+					"    align: 8KiB\n    max_buffer: 3MiB\n    path: /dev/x\n"
+					"    regions: [{base: 0x1000, size: 0x2000}]\n" } });
+	ASSERT_TRUE(r) << r.error().message();
+	const Heap &h = r->heaps.at(0);
+	EXPECT_EQ(h.backend.value, Backend::Udmabuf);
+	EXPECT_TRUE(h.contiguous.value);
+	EXPECT_FALSE(h.cached.value);
+	EXPECT_TRUE(h.isProtected.value);
+	EXPECT_EQ(h.align.value, 8192u);
+	ASSERT_TRUE(h.maxBuffer);
+	EXPECT_EQ(h.maxBuffer->value, 3u << 20);
+	EXPECT_EQ(h.devicePath(), "/dev/x");
+	EXPECT_EQ(h.regionTotal, 0x2000u);
+}
+
 TEST(Loader, UnreadableFileIsBadInput)
 {
 	std::vector<std::string> paths{ "/nonexistent/board.yaml" };

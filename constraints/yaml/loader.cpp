@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "constraints/checked.h"
@@ -333,16 +334,50 @@ Ok Loader::claimDeviceOrHeapName(const std::string &name, const Source &at, std:
 	return ok();
 }
 
+namespace {
+
+// Counts the documents of a stream and remembers where the second one starts; builds nothing.
+class DocumentCounter : public YAML::EventHandler
+{
+public:
+	void OnDocumentStart(const YAML::Mark &mark) override
+	{
+		if (++documents == 2)
+			second = mark;
+	}
+	void OnDocumentEnd() override {}
+	void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+	void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
+	void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
+	void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+	void OnSequenceEnd() override {}
+	void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+	void OnMapEnd() override {}
+
+	int documents = 0;
+	YAML::Mark second;
+};
+
+} // namespace
+
 Ok Loader::loadFile(const InputFile &in)
 {
 	FileReader r(in.name);
 	try {
-		std::vector<YAML::Node> docs = YAML::LoadAll(in.text);
-		if (docs.empty() || docs.front().IsNull())
+		// Not YAML::LoadAll(): in yaml-cpp 0.7 (Debian 12) it loops forever, allocating about
+		// 100 MiB a second, on a stream that starts with ',' (jbeder/yaml-cpp#1040, fixed upstream
+		// by #1319): the parser reports an empty document without consuming the token, and
+		// LoadAll() asks for the next one again. YAML::Load() takes one document; a second is
+		// looked for with exactly one more parser step, so no input can make this loop.
+		const YAML::Node root = YAML::Load(in.text);
+		if (root.IsNull())
 			return parseError(Source{ in.name, 1, 1 }, "empty file: expected a mapping that starts with 'version: 1'");
-		if (docs.size() > 1)
-			return parseError(r.at(docs[1]), "a second YAML document in one file; give each part as its own file");
-		return loadDocument(r, docs.front());
+		std::istringstream stream(in.text);
+		YAML::Parser parser(stream);
+		DocumentCounter counter;
+		if (parser.HandleNextDocument(counter) && parser.HandleNextDocument(counter) && counter.documents >= 2)
+			return parseError(r.at(counter.second), "a second YAML document in one file; give each part as its own file");
+		return loadDocument(r, root);
 	} catch (const YAML::Exception &e) {
 		return parseError(r.at(e.mark), e.msg);
 	}

@@ -2,6 +2,11 @@
 // The loader accepts schema 1 exactly: every rejection names FILE:LINE:COLUMN and what is wrong.
 #include "constraints/yaml/loader.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace heapsolve {
@@ -287,6 +292,27 @@ TEST(Loader, EveryValueOfALongMappingIsReadBack)
 	EXPECT_EQ(h.maxBuffer->value, 3u << 20);
 	EXPECT_EQ(h.devicePath(), "/dev/x");
 	EXPECT_EQ(h.regionTotal, 0x2000u);
+}
+
+// Regression (found by fuzz_loader in its first 20 seconds): a file that starts with ',' made
+// yaml-cpp 0.7's LoadAll() loop forever, allocating about 100 MiB a second, so `heapsolve check`
+// on a one-byte file hung until the OOM killer came. Run in a child with an alarm, so that a
+// regression fails here in seconds instead of eating the machine's memory.
+TEST(LoaderDeathTest, ALeadingCommaIsAnErrorNotAHang)
+{
+	for (const char *text : { ",", "  ,x", ",\n", ",version: 1\n" }) {
+		EXPECT_EXIT(
+			{
+				alarm(10);
+				const std::string e = errorOf(text);
+				std::fprintf(stderr, "%s\n", e.c_str());
+				std::exit(e.starts_with("board.yaml:1:") && e.find(": error: ") != std::string::npos ? 0 : 1);
+			},
+			::testing::ExitedWithCode(0), "board.yaml:1:")
+			<< "input " << text;
+	}
+	EXPECT_EQ(errorOf("version: 1\n---\nversion: 1\n"),
+		  "board.yaml:2:1: error: a second YAML document in one file; give each part as its own file");
 }
 
 TEST(Loader, UnreadableFileIsBadInput)

@@ -12,6 +12,8 @@ packages=(
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
 	# tests: the independent oracle, the kernel under qemu
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
+	# tests: libFuzzer's runtime (tests/fuzz), localedef's sources (tests/promises)
+	libclang-rt-14-dev locales
 )
 
 missing=()

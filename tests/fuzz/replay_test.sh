@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Replays the seed corpus and every saved crash input through both fuzz targets: each input must
+# load (or fail to load) and solve with every invariant of fuzz_solve.cpp holding.
+set -eu
+loader="$1"
+solver="$2"
+dir="tests/fuzz"
+inputs=()
+for f in "$dir"/corpus/* "$dir"/crashes/*; do
+	[ -f "$f" ] || continue
+	case "$f" in *.md) continue ;; esac
+	inputs+=("$f")
+done
+[ ${#inputs[@]} -ge 10 ] || { echo "only ${#inputs[@]} inputs: the corpus is missing"; exit 1; }
+"$loader" "${inputs[@]}"
+"$solver" "${inputs[@]}"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Promise: no environment variable or global state changes the answer. Runs `heapsolve check` (plain,
-# --json, --dot) on every example and profile case under a bare environment, then under other
-# locales (Turkish and German, built here with localedef: dotless i, comma decimals, '.' thousands),
-# time zones, HOME, made-up HEAPSOLVE_* variables, malloc perturbation, a different umask and a
-# different working directory, and compares stdout, stderr and the exit status byte for byte.
+# Promise: no environment variable or global state changes the answer. Runs `heapsolve check`
+# (plain, --json and --dot on the examples; --json on every profile case) under a bare
+# environment, then under other locales (Turkish and German, built here with localedef: dotless
+# i, comma decimals, '.' thousands), a time zone and HOME, made-up HEAPSOLVE_* variables, malloc
+# perturbation, umask 077 and POSIXLY_CORRECT, and compares stdout, stderr and the exit status
+# byte for byte.
 set -u
 heapsolve="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 top="$PWD"
@@ -34,7 +35,10 @@ transcript() {
 	: > "$out"
 	for s in "${systems[@]}"; do
 		local dir="${s%%|*}" files="${s#*|}"
-		for fmt in "" --json --dot; do
+		# Every format for the examples; the profiles in JSON only, to keep the ASan run short.
+		local fmts=("" --json --dot)
+		[ "$dir" = profiles ] && fmts=(--json)
+		for fmt in "${fmts[@]}"; do
 			# shellcheck disable=SC2086
 			(cd "$top/$dir" && "$heapsolve" check $fmt $files > "$tmp/o" 2> "$tmp/e"; echo "status $?" > "$tmp/s")
 			{ echo "== $dir $fmt $files"; cat "$tmp/o" "$tmp/e" "$tmp/s"; } >> "$out"
@@ -45,7 +49,7 @@ transcript() {
 base=(env -i PATH=/usr/bin:/bin)
 "${base[@]}" bash -c "$(declare -f transcript); systems=($(printf '%q ' "${systems[@]}")); top=$top tmp=$tmp heapsolve=$heapsolve; transcript $tmp/reference"
 lines=$(grep -c '^== ' "$tmp/reference")
-[ "$lines" -ge 60 ] || { echo "only $lines runs in the reference transcript"; exit 1; }
+[ "$lines" -ge 35 ] || { echo "only $lines runs in the reference transcript"; exit 1; }
 
 passed=0
 failed=0

@@ -35,11 +35,12 @@ std::string transcript(const std::vector<std::vector<std::string>> &systems)
 {
 	std::string all;
 	for (const auto &files : systems)
-		for (CheckFormat f : { CheckFormat::Text, CheckFormat::Json, CheckFormat::Dot }) {
+		for (const CheckOptions &o : { CheckOptions{ CheckFormat::Text, false }, CheckOptions{ CheckFormat::Json, false },
+					       CheckOptions{ CheckFormat::Json, true }, CheckOptions{ CheckFormat::Dot, false } }) {
 			std::ostringstream out, err;
-			const int status = runCheck(files, f, out, err);
-			all += files[0] + " " + std::to_string(int(f)) + "\n" + out.str() + err.str() + "status " +
-			       std::to_string(status) + "\n";
+			const int status = runCheck(files, o, out, err);
+			all += files[0] + " " + std::to_string(int(o.format)) + (o.explain ? " explain" : "") + "\n" + out.str() +
+			       err.str() + "status " + std::to_string(status) + "\n";
 		}
 	return all;
 }

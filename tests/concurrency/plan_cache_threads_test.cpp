@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// The plan cache from 8 threads at once (run under TSan by scripts/test: `--config=tsan`). Every
+// thread asks for every buffer of every example many times, in its own order, through a cache small
+// enough to evict all the time; each answer must be byte-identical to a plain solve(), and every
+// request must be accounted for: hits + misses = requests, one answer per request, none lost.
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli/json.h"
+#include "constraints/yaml/loader.h"
+#include "solver/plan_cache.h"
+#include "solver/solver.h"
+
+namespace heapsolve {
+namespace {
+
+struct Request {
+	const System *system;
+	size_t buffer;
+	std::string expected; // check --json of the plain solve's answer for this buffer
+};
+
+std::string jsonOf(const BufferResult &r)
+{
+	Solution s;
+	s.buffers.push_back(r);
+	return cli::solutionToJson(s);
+}
+
+TEST(PlanCacheThreads, EightThreadsEveryAnswerRightAndAccountedFor)
+{
+	std::vector<System> systems;
+	std::vector<std::filesystem::path> dirs;
+	for (const auto &e : std::filesystem::directory_iterator("examples"))
+		if (e.is_directory())
+			dirs.push_back(e.path());
+	std::sort(dirs.begin(), dirs.end());
+	systems.reserve(dirs.size());
+	for (const auto &d : dirs) {
+		const std::vector<std::string> paths{ (d / "board.yaml").string(), (d / "devices.yaml").string(),
+						      (d / "pipeline.yaml").string() };
+		auto sys = loadSystemFromPaths(paths);
+		ASSERT_TRUE(sys) << sys.error().message();
+		systems.push_back(std::move(*sys));
+	}
+	std::vector<Request> requests;
+	for (const System &s : systems) {
+		auto solution = solve(s, s.policy);
+		ASSERT_TRUE(solution) << solution.error().message();
+		for (size_t b = 0; b < s.buffers.size(); ++b)
+			requests.push_back({ &s, b, jsonOf(solution->buffers[b]) });
+	}
+	ASSERT_GE(requests.size(), 8u);
+
+	constexpr size_t kThreads = 8;
+	constexpr size_t kRounds = 60;
+	// Two phases: with a clear() racing the lookups (it also resets the statistics, so only the
+	// answers are counted), then without, where hits + misses must equal the requests.
+	for (const bool withClears : { true, false }) {
+		// Fewer entries than requests: lookups, inserts and evictions race all the time.
+		PlanCache cache(requests.size() / 2, 4);
+		std::atomic<uint64_t> answered{ 0 }, wrong{ 0 }, errors{ 0 };
+		std::vector<std::vector<uint64_t>> perRequest(kThreads, std::vector<uint64_t>(requests.size()));
+		std::atomic<bool> go{ false };
+		std::vector<std::thread> threads;
+		for (size_t t = 0; t < kThreads; ++t)
+			threads.emplace_back([&, t] {
+				std::mt19937_64 rng(t + 1);
+				std::vector<size_t> order(requests.size());
+				for (size_t i = 0; i < order.size(); ++i)
+					order[i] = i;
+				while (!go.load())
+					std::this_thread::yield();
+				for (size_t round = 0; round < kRounds; ++round) {
+					std::shuffle(order.begin(), order.end(), rng);
+					for (size_t i : order) {
+						const Request &r = requests[i];
+						auto answer = cache.solveBuffer(*r.system, r.system->policy, r.buffer);
+						if (!answer) {
+							errors.fetch_add(1);
+							continue;
+						}
+						if (jsonOf(**answer) != r.expected)
+							wrong.fetch_add(1);
+						perRequest[t][i]++;
+						answered.fetch_add(1);
+					}
+					if (withClears && t == 0 && round % 20 == 19)
+						cache.clear();
+				}
+			});
+		go.store(true);
+		for (std::thread &th : threads)
+			th.join();
+
+		const uint64_t total = kThreads * kRounds * requests.size();
+		EXPECT_EQ(errors.load(), 0u);
+		EXPECT_EQ(wrong.load(), 0u);
+		EXPECT_EQ(answered.load(), total);
+		for (size_t t = 0; t < kThreads; ++t)
+			for (size_t i = 0; i < requests.size(); ++i)
+				EXPECT_EQ(perRequest[t][i], kRounds) << "thread " << t << " request " << i;
+		EXPECT_LE(cache.size(), cache.capacity());
+		if (!withClears) {
+			const PlanCache::Stats stats = cache.stats();
+			EXPECT_EQ(stats.hits + stats.misses, total);
+			EXPECT_GT(stats.hits, 0u);
+			EXPECT_GT(stats.evictions, 0u);
+		}
+	}
+}
+
+} // namespace
+} // namespace heapsolve

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Deliberate bugs, one per mode, for sanitizer_canary_test: under --config=asan each must be
-// reported and fail the process, which proves that ASan, LeakSanitizer and UBSan really run inside
-// Bazel's sandbox (LeakSanitizer, for one, stays silent where it cannot stop the process's threads).
-// Without ASan the binary says so and exits 0 without running any bug.
+// Deliberate bugs, one per mode, for sanitizer_canary_test: under --config=asan a leak, an overflow
+// and a signed overflow, under --config=tsan a data race, must each be reported and fail the
+// process. That proves the sanitizers really run inside Bazel's sandbox (LeakSanitizer, for one,
+// stays silent where it cannot stop the process's threads). `probe` prints which sanitizer the
+// binary has: asan, tsan or none.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 namespace {
 
@@ -32,21 +34,43 @@ int *volatile escape; // keeps the compiler from eliding the allocations
 	sink = big + std::atoi("1");
 }
 
+int racy;
+
+[[gnu::noinline]] void race()
+{
+	std::thread a([] { racy = 1; });
+	std::thread b([] { racy = 2; });
+	a.join();
+	b.join();
+	sink = racy;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-#ifndef __SANITIZE_ADDRESS__
-	std::puts("not built with sanitizers");
-	return 0;
+#if defined(__SANITIZE_ADDRESS__)
+	const char *kind = "asan";
+#elif defined(__SANITIZE_THREAD__)
+	const char *kind = "tsan";
+#else
+	const char *kind = "none";
 #endif
 	const char *mode = argc > 1 ? argv[1] : "";
+	if (!std::strcmp(mode, "probe")) {
+		std::puts(kind);
+		return 0;
+	}
+	if (!std::strcmp(kind, "none"))
+		return 0;
 	if (!std::strcmp(mode, "leak"))
 		leak();
 	else if (!std::strcmp(mode, "overflow"))
 		overflow();
 	else if (!std::strcmp(mode, "ubsan"))
 		signedOverflow();
+	else if (!std::strcmp(mode, "race"))
+		race();
 	else
 		return 2;
 	std::puts("the bug ran to the end");

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Proves the sanitizers of --config=asan fire inside Bazel's sandbox: a leak, a heap overflow and a
-# signed overflow must each be reported and fail the process. In other builds it checks nothing.
+# Proves the sanitizers fire inside Bazel's sandbox: under --config=asan a leak, a heap overflow
+# and a signed overflow, under --config=tsan a data race, must each be reported and fail the
+# process. In other builds it checks nothing.
 set -u
 canary="$1"
-if "$canary" probe | grep -q 'not built with sanitizers'; then
+kind="$("$canary" probe)"
+if [ "$kind" = none ]; then
 	echo "not a sanitizer build: nothing to prove"
 	exit 0
 fi
@@ -22,7 +24,11 @@ expect() {
 		echo "ok: $mode -> $report (exit $st)"
 	fi
 }
-expect leak 'ERROR: LeakSanitizer: detected memory leaks'
-expect overflow 'ERROR: AddressSanitizer: heap-buffer-overflow'
-expect ubsan 'runtime error: signed integer overflow'
+if [ "$kind" = asan ]; then
+	expect leak 'ERROR: LeakSanitizer: detected memory leaks'
+	expect overflow 'ERROR: AddressSanitizer: heap-buffer-overflow'
+	expect ubsan 'runtime error: signed integer overflow'
+else
+	expect race 'WARNING: ThreadSanitizer: data race'
+fi
 exit $fail

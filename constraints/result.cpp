@@ -12,9 +12,6 @@ std::string Source::fileLine() const
 
 std::string Source::position() const
 {
-	// A whole-file problem (it cannot be read) has no line to point at.
-	if (line == 0)
-		return file;
 	return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 

@@ -826,8 +826,9 @@ Result<System> loadSystemFromPaths(std::span<const std::string> paths)
 	std::vector<InputFile> files;
 	for (const std::string &path : paths) {
 		std::ifstream in(path, std::ios::binary);
+		// A whole-file problem points at its start, so that every error reads FILE:LINE:COLUMN.
 		if (!in)
-			return parseError(Source{ path, 0, 0 }, std::string("cannot read: ") + std::strerror(errno));
+			return parseError(Source{ path, 1, 1 }, std::string("cannot read: ") + std::strerror(errno));
 		std::ostringstream text;
 		text << in.rdbuf();
 		files.push_back({ path, text.str() });

@@ -33,7 +33,7 @@ expect_grep "$TEST_TMPDIR/err" "heapsolve: error:"
 expect_status 2 "$bin" check
 expect_status 2 "$bin" check --frobnicate x.yaml
 expect_status 2 "$bin" check /nonexistent.yaml
-expect_grep "$TEST_TMPDIR/err" "^/nonexistent.yaml: error: cannot read"
+expect_grep "$TEST_TMPDIR/err" "^/nonexistent.yaml:1:1: error: cannot read"
 
 cat >"$TEST_TMPDIR/ok.yaml" <<'YAML'
 version: 1

@@ -320,7 +320,7 @@ TEST(Loader, UnreadableFileIsBadInput)
 	std::vector<std::string> paths{ "/nonexistent/board.yaml" };
 	auto r = loadSystemFromPaths(paths);
 	ASSERT_FALSE(r);
-	EXPECT_EQ(r.error().message(), "/nonexistent/board.yaml: error: cannot read: No such file or directory");
+	EXPECT_EQ(r.error().message(), "/nonexistent/board.yaml:1:1: error: cannot read: No such file or directory");
 }
 
 } // namespace

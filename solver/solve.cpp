@@ -184,6 +184,7 @@ void BufferSolver::mergeWindows()
 	// Each user's own windows first: the device's and its planes'. A user whose device and plane
 	// windows do not meet is a plane conflict; the other users are then checked among themselves.
 	std::vector<size_t> betweenUsers;
+	AddressWindows between; // the windows of the users without a plane conflict
 	for (size_t u = 0; u < userCount_; ++u) {
 		AddressWindows own;
 		bool brings = false;
@@ -210,13 +211,8 @@ void BufferSolver::mergeWindows()
 				"); name one plane as the user (device/plane) if the buffer is for one of them.");
 		} else {
 			betweenUsers.push_back(u);
+			between = *merge(between, own);
 		}
-	}
-	AddressWindows between;
-	for (size_t u : betweenUsers) {
-		for (const RuleSource &s : sources_)
-			if (s.user == u && !s.iommu() && s.rules().address)
-				between = *merge(between, s.rules().address->set());
 	}
 	if (betweenUsers.size() >= 2 && between.isEmpty()) {
 		usersConflict_ = true;

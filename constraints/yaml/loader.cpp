@@ -8,18 +8,19 @@
 #include <map>
 #include <sstream>
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include "constraints/checked.h"
 #include "constraints/format_modifier.h"
 #include "constraints/number.h"
+#include "constraints/yaml/document.h"
 
 namespace heapsolve {
 
 namespace {
 
 using Ok = Result<void>;
+using yaml::Node;
 
 Ok ok()
 {
@@ -33,7 +34,7 @@ class FileReader
 public:
 	explicit FileReader(const std::string &file) : file_(file) {}
 
-	Source at(const YAML::Node &n) const { return at(n.Mark()); }
+	Source at(const Node &n) const { return at(n.mark()); }
 	Source at(const YAML::Mark &m) const
 	{
 		// yaml-cpp counts from 0 and uses -1 for "no position".
@@ -41,16 +42,16 @@ public:
 	}
 
 	// Whether `n` is a scalar written without quotes or tag, as numbers and booleans must be.
-	static bool isPlain(const YAML::Node &n) { return n.IsScalar() && n.Tag() == "?"; }
+	static bool isPlain(const Node &n) { return n.isPlain(); }
 
-	Result<uint64_t> number(const YAML::Node &n, std::string_view key, bool positive = true) const
+	Result<uint64_t> number(const Node &n, std::string_view key, bool positive = true) const
 	{
-		if (!n.IsScalar())
+		if (!n.isScalar())
 			return parseError(at(n), "'" + std::string(key) + "' must be a number");
 		if (!isPlain(n))
 			return parseError(at(n), "'" + std::string(key) + "' must be a plain number, without quotes or tag ('" +
-							 n.Scalar() + "')");
-		auto v = parseNumber(n.Scalar());
+							 std::string(n.scalar()) + "')");
+		auto v = parseNumber(n.scalar());
 		if (!v)
 			return parseError(at(n), "'" + std::string(key) + "': " + v.error());
 		if (positive && *v == 0)
@@ -58,27 +59,27 @@ public:
 		return *v;
 	}
 
-	Result<bool> boolean(const YAML::Node &n, std::string_view key) const
+	Result<bool> boolean(const Node &n, std::string_view key) const
 	{
-		if (isPlain(n) && n.Scalar() == "true")
+		if (isPlain(n) && n.scalar() == "true")
 			return true;
-		if (isPlain(n) && n.Scalar() == "false")
+		if (isPlain(n) && n.scalar() == "false")
 			return false;
 		return parseError(at(n), "'" + std::string(key) + "' must be true or false (plain, unquoted)" +
-						 (n.IsScalar() ? ", not '" + n.Scalar() + "'" : std::string()));
+						 (n.isScalar() ? ", not '" + std::string(n.scalar()) + "'" : std::string()));
 	}
 
-	Result<std::string> string(const YAML::Node &n, std::string_view key) const
+	Result<std::string> string(const Node &n, std::string_view key) const
 	{
-		if (!n.IsScalar())
+		if (!n.isScalar())
 			return parseError(at(n), "'" + std::string(key) + "' must be a string");
-		if (n.Scalar().empty())
+		if (n.scalar().empty())
 			return parseError(at(n), "'" + std::string(key) + "' must not be empty");
-		return n.Scalar();
+		return std::string(n.scalar());
 	}
 
 	// A name of a heap, device, plane or buffer: a non-empty string without '/'.
-	Result<std::string> name(const YAML::Node &n) const
+	Result<std::string> name(const Node &n) const
 	{
 		auto s = string(n, "name");
 		if (!s)
@@ -89,15 +90,15 @@ public:
 	}
 
 	// A non-empty sequence; `each` is called on every item in order.
-	Ok list(const YAML::Node &n, std::string_view key, const std::function<Ok(const YAML::Node &)> &each) const
+	Ok list(const Node &n, std::string_view key, const std::function<Ok(const Node &)> &each) const
 	{
-		if (!n.IsSequence())
+		if (!n.isSequence())
 			return parseError(at(n), "'" + std::string(key) + "' must be a list");
 		if (n.size() == 0)
 			return parseError(at(n), "'" + std::string(key) +
 							 "' must not be empty (leave the key out to mean anywhere / any)");
-		for (const YAML::Node &item : n) {
-			if (item.IsNull())
+		for (const Node item : n.items()) {
+			if (item.isNull())
 				return parseError(at(item), "an item of '" + std::string(key) + "' has no value");
 			if (auto r = each(item); !r)
 				return r;
@@ -106,10 +107,10 @@ public:
 	}
 
 	// A list of distinct strings (formats, modifiers, consumers, prefer, forbid_backends).
-	Result<std::vector<std::pair<std::string, Source>>> names(const YAML::Node &n, std::string_view key) const
+	Result<std::vector<std::pair<std::string, Source>>> names(const Node &n, std::string_view key) const
 	{
 		std::vector<std::pair<std::string, Source>> out;
-		auto r = list(n, key, [&](const YAML::Node &item) -> Ok {
+		auto r = list(n, key, [&](const Node &item) -> Ok {
 			auto s = string(item, key);
 			if (!s)
 				return std::unexpected(s.error());
@@ -127,26 +128,25 @@ public:
 
 	// Walks a mapping in document order: rejects a non-mapping, a key given twice, a key with no
 	// value and any key `handle` does not know (it returns false for those).
-	Ok mapping(const YAML::Node &n, std::string_view what,
-		   const std::function<Result<bool>(const std::string &, const YAML::Node &, const YAML::Node &)> &handle,
+	Ok mapping(const Node &n, std::string_view what,
+		   const std::function<Result<bool>(const std::string &, const Node &, const Node &)> &handle,
 		   std::string_view known) const
 	{
-		if (!n.IsMap())
+		if (!n.isMap())
 			return parseError(at(n), std::string(what) + " must be a mapping");
 		std::vector<std::pair<std::string, Source>> seen;
-		for (auto it = n.begin(); it != n.end(); ++it) {
-			// Copies: yaml-cpp's iterator hands out a temporary pair, so a reference would dangle.
-			const YAML::Node key = it->first;
-			const YAML::Node value = it->second;
-			if (!key.IsScalar())
+		for (size_t i = 0; i < n.size(); ++i) {
+			const Node key = n.key(i);
+			const Node value = n.value(i);
+			if (!key.isScalar())
 				return parseError(at(key), "a key of " + std::string(what) + " must be a plain name");
-			const std::string k = key.Scalar();
+			const std::string k = std::string(key.scalar());
 			for (const auto &[prev, where] : seen)
 				if (prev == k)
 					return parseError(at(key), "key '" + k + "' given twice in " + std::string(what) +
 									   " (first at " + where.position() + ")");
 			seen.emplace_back(k, at(key));
-			if (value.IsNull())
+			if (value.isNull())
 				return parseError(at(key), "key '" + k + "' has no value");
 			auto handled = handle(k, key, value);
 			if (!handled)
@@ -158,13 +158,13 @@ public:
 		return ok();
 	}
 
-	Result<Window> window(const YAML::Node &n, std::string_view key) const
+	Result<Window> window(const Node &n, std::string_view key) const
 	{
 		Window w;
 		w.at = at(n);
 		bool hasBase = false, hasSize = false;
 		auto r = mapping(n, "a window of '" + std::string(key) + "'",
-				 [&](const std::string &k, const YAML::Node &, const YAML::Node &v) -> Result<bool> {
+				 [&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
 					 if (k == "base") {
 						 auto b = number(v, "base", false);
 						 if (!b)
@@ -196,11 +196,11 @@ public:
 		return w;
 	}
 
-	Result<WindowList> windows(const YAML::Node &key, const YAML::Node &n, std::string_view name) const
+	Result<WindowList> windows(const Node &key, const Node &n, std::string_view name) const
 	{
 		WindowList out;
 		out.at = at(key);
-		auto r = list(n, name, [&](const YAML::Node &item) -> Ok {
+		auto r = list(n, name, [&](const Node &item) -> Ok {
 			auto w = window(item, name);
 			if (!w)
 				return std::unexpected(w.error());
@@ -214,7 +214,7 @@ public:
 
 	// The keys a device and a plane share: address, contiguous, align, max_stride, formats,
 	// modifiers, cache. Returns false for any other key.
-	Result<bool> ruleKey(RuleSet &rules, const std::string &k, const YAML::Node &key, const YAML::Node &v) const
+	Result<bool> ruleKey(RuleSet &rules, const std::string &k, const Node &key, const Node &v) const
 	{
 		if (k == "address") {
 			auto w = windows(key, v, "address");
@@ -273,10 +273,10 @@ public:
 		return false;
 	}
 
-	Result<bool> alignKey(RuleSet &rules, const YAML::Node &v) const
+	Result<bool> alignKey(RuleSet &rules, const Node &v) const
 	{
 		auto r = mapping(v, "align",
-				 [&](const std::string &k, const YAML::Node &, const YAML::Node &val) -> Result<bool> {
+				 [&](const std::string &k, const Node &, const Node &val) -> Result<bool> {
 					 std::optional<Located<uint64_t>> *slot = nullptr;
 					 if (k == "base")
 						 slot = &rules.alignBase;
@@ -314,13 +314,13 @@ struct Loader {
 	std::optional<Source> policyAt;
 
 	Ok loadFile(const InputFile &in);
-	Ok loadDocument(const FileReader &r, const YAML::Node &root);
-	Ok loadHeap(const FileReader &r, const YAML::Node &n);
-	Ok loadDevice(const FileReader &r, const YAML::Node &n);
-	Ok loadBuffer(const FileReader &r, const YAML::Node &n);
-	Ok loadPolicy(const FileReader &r, const YAML::Node &key, const YAML::Node &n);
+	Ok loadDocument(const FileReader &r, const Node &root);
+	Ok loadHeap(const FileReader &r, const Node &n);
+	Ok loadDevice(const FileReader &r, const Node &n);
+	Ok loadBuffer(const FileReader &r, const Node &n);
+	Ok loadPolicy(const FileReader &r, const Node &key, const Node &n);
 	Ok claimDeviceOrHeapName(const std::string &name, const Source &at, std::string_view what);
-	Result<UserRef> userRef(const FileReader &r, const YAML::Node &n, std::string_view key);
+	Result<UserRef> userRef(const FileReader &r, const Node &n, std::string_view key);
 	Ok finish();
 	Ok resolveUser(const UserRef &u);
 };
@@ -334,67 +334,36 @@ Ok Loader::claimDeviceOrHeapName(const std::string &name, const Source &at, std:
 	return ok();
 }
 
-namespace {
-
-// Counts the documents of a stream and remembers where the second one starts; builds nothing.
-class DocumentCounter : public YAML::EventHandler
-{
-public:
-	void OnDocumentStart(const YAML::Mark &mark) override
-	{
-		if (++documents == 2)
-			second = mark;
-	}
-	void OnDocumentEnd() override {}
-	void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
-	void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-	void OnSequenceEnd() override {}
-	void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-	void OnMapEnd() override {}
-
-	int documents = 0;
-	YAML::Mark second;
-};
-
-} // namespace
-
 Ok Loader::loadFile(const InputFile &in)
 {
 	FileReader r(in.name);
 	try {
-		// Not YAML::LoadAll(): in yaml-cpp 0.7 (Debian 12) it loops forever, allocating about
-		// 100 MiB a second, on a stream that starts with ',' (jbeder/yaml-cpp#1040, fixed upstream
-		// by #1319): the parser reports an empty document without consuming the token, and
-		// LoadAll() asks for the next one again. YAML::Load() takes one document; a second is
-		// looked for with exactly one more parser step, so no input can make this loop.
-		const YAML::Node root = YAML::Load(in.text);
-		if (root.IsNull())
+		// The first document, built from yaml-cpp's events into a compact tree (see
+		// document.h); a second document is only looked for, never loaded.
+		const yaml::Document doc = yaml::Document::parse(in.text);
+		if (doc.root().isNull())
 			return parseError(Source{ in.name, 1, 1 }, "empty file: expected a mapping that starts with 'version: 1'");
-		std::istringstream stream(in.text);
-		YAML::Parser parser(stream);
-		DocumentCounter counter;
-		if (parser.HandleNextDocument(counter) && parser.HandleNextDocument(counter) && counter.documents >= 2)
-			return parseError(r.at(counter.second), "a second YAML document in one file; give each part as its own file");
-		return loadDocument(r, root);
+		if (doc.secondDocument())
+			return parseError(r.at(*doc.secondDocument()),
+					  "a second YAML document in one file; give each part as its own file");
+		return loadDocument(r, doc.root());
 	} catch (const YAML::Exception &e) {
 		return parseError(r.at(e.mark), e.msg);
 	}
 }
 
-Ok Loader::loadDocument(const FileReader &r, const YAML::Node &root)
+Ok Loader::loadDocument(const FileReader &r, const Node &root)
 {
 	bool hasVersion = false;
 	auto res = r.mapping(
 		root, "the top level",
-		[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+		[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 			if (k == "version") {
 				auto n = r.number(v, "version");
 				if (!n)
 					return std::unexpected(n.error());
 				if (*n != 1)
-					return parseError(r.at(v), "schema version " + v.Scalar() +
+					return parseError(r.at(v), "schema version " + std::string(v.scalar()) +
 									   " is not supported (this heapsolve reads version 1)");
 				hasVersion = true;
 				return true;
@@ -408,15 +377,15 @@ Ok Loader::loadDocument(const FileReader &r, const YAML::Node &root)
 				return true;
 			}
 			if (k == "heaps") {
-				auto l = r.list(v, k, [&](const YAML::Node &n) { return loadHeap(r, n); });
+				auto l = r.list(v, k, [&](const Node &n) { return loadHeap(r, n); });
 				return l ? Result<bool>(true) : std::unexpected(l.error());
 			}
 			if (k == "devices") {
-				auto l = r.list(v, k, [&](const YAML::Node &n) { return loadDevice(r, n); });
+				auto l = r.list(v, k, [&](const Node &n) { return loadDevice(r, n); });
 				return l ? Result<bool>(true) : std::unexpected(l.error());
 			}
 			if (k == "buffers") {
-				auto l = r.list(v, k, [&](const YAML::Node &n) { return loadBuffer(r, n); });
+				auto l = r.list(v, k, [&](const Node &n) { return loadBuffer(r, n); });
 				return l ? Result<bool>(true) : std::unexpected(l.error());
 			}
 			if (k == "policy") {
@@ -433,7 +402,7 @@ Ok Loader::loadDocument(const FileReader &r, const YAML::Node &root)
 	return ok();
 }
 
-Ok Loader::loadHeap(const FileReader &r, const YAML::Node &n)
+Ok Loader::loadHeap(const FileReader &r, const Node &n)
 {
 	Heap h;
 	h.at = r.at(n);
@@ -445,7 +414,7 @@ Ok Loader::loadHeap(const FileReader &r, const YAML::Node &n)
 	std::optional<WindowList> regions;
 	auto res = r.mapping(
 		n, "a heap",
-		[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+		[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 			if (k == "name") {
 				auto s = r.name(v);
 				if (!s)
@@ -524,17 +493,17 @@ Ok Loader::loadHeap(const FileReader &r, const YAML::Node &n)
 	return ok();
 }
 
-Ok Loader::loadDevice(const FileReader &r, const YAML::Node &n)
+Ok Loader::loadDevice(const FileReader &r, const Node &n)
 {
 	Device d;
 	d.at = r.at(n);
 	d.iommu = { false, d.at, false };
 	d.canAccessProtected = { false, d.at, false };
 	bool hasName = false, hasKind = false;
-	std::optional<std::pair<YAML::Node, YAML::Node>> planes;
+	std::optional<std::pair<Node, Node>> planes;
 	auto res = r.mapping(
 		n, "a device",
-		[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+		[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 			if (k == "name") {
 				auto s = r.name(v);
 				if (!s)
@@ -582,13 +551,13 @@ Ok Loader::loadDevice(const FileReader &r, const YAML::Node &n)
 		d.rules.modifiers = Located<std::vector<std::string>>{ { std::string(kLinearModifier) }, d.at, false };
 	if (planes) {
 		std::vector<std::pair<std::string, Source>> planeNames;
-		auto l = r.list(planes->second, "planes", [&](const YAML::Node &pn) -> Ok {
+		auto l = r.list(planes->second, "planes", [&](const Node &pn) -> Ok {
 			Plane p;
 			p.at = r.at(pn);
 			bool hasPlaneName = false;
 			auto pr = r.mapping(
 				pn, "a plane",
-				[&](const std::string &k, const YAML::Node &key, const YAML::Node &v) -> Result<bool> {
+				[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 					if (k == "name") {
 						auto s = r.name(v);
 						if (!s)
@@ -620,7 +589,7 @@ Ok Loader::loadDevice(const FileReader &r, const YAML::Node &n)
 	return ok();
 }
 
-Result<UserRef> Loader::userRef(const FileReader &r, const YAML::Node &n, std::string_view key)
+Result<UserRef> Loader::userRef(const FileReader &r, const Node &n, std::string_view key)
 {
 	auto s = r.string(n, key);
 	if (!s)
@@ -639,7 +608,7 @@ Result<UserRef> Loader::userRef(const FileReader &r, const YAML::Node &n, std::s
 	return u;
 }
 
-Ok Loader::loadBuffer(const FileReader &r, const YAML::Node &n)
+Ok Loader::loadBuffer(const FileReader &r, const Node &n)
 {
 	Buffer b;
 	b.at = r.at(n);
@@ -648,7 +617,7 @@ Ok Loader::loadBuffer(const FileReader &r, const YAML::Node &n)
 	bool hasName = false, hasFormat = false, hasWidth = false, hasHeight = false, hasProducer = false;
 	auto res = r.mapping(
 		n, "a buffer",
-		[&](const std::string &k, const YAML::Node &, const YAML::Node &v) -> Result<bool> {
+		[&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
 			if (k == "name") {
 				auto s = r.name(v);
 				if (!s)
@@ -701,7 +670,7 @@ Ok Loader::loadBuffer(const FileReader &r, const YAML::Node &n)
 				// names() rejects an empty list and a consumer written twice.
 				if (auto l = r.names(v, k); !l)
 					return std::unexpected(l.error());
-				for (const YAML::Node &item : v) {
+				for (const Node item : v.items()) {
 					auto u = userRef(r, item, k);
 					if (!u)
 						return std::unexpected(u.error());
@@ -728,7 +697,7 @@ Ok Loader::loadBuffer(const FileReader &r, const YAML::Node &n)
 	return ok();
 }
 
-Ok Loader::loadPolicy(const FileReader &r, const YAML::Node &key, const YAML::Node &n)
+Ok Loader::loadPolicy(const FileReader &r, const Node &key, const Node &n)
 {
 	if (policyAt)
 		return parseError(r.at(key), "'policy' is already given at " + policyAt->position() +
@@ -737,7 +706,7 @@ Ok Loader::loadPolicy(const FileReader &r, const YAML::Node &key, const YAML::No
 	sys.policy.at = policyAt;
 	return r.mapping(
 		n, "policy",
-		[&](const std::string &k, const YAML::Node &, const YAML::Node &v) -> Result<bool> {
+		[&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
 			if (k != "prefer" && k != "forbid_backends")
 				return false;
 			auto l = r.names(v, k);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Replays the seed corpus and every saved crash input through both fuzz targets: each input must
+# Replays the seed corpus and every saved crash input through every fuzz target: each input must
 # load (or fail to load) and solve with every invariant of fuzz_solve.cpp holding.
 set -eu
 loader="$1"
 solver="$2"
+document="$3"
 dir="tests/fuzz"
 inputs=()
 for f in "$dir"/corpus/* "$dir"/crashes/*; do
@@ -15,3 +16,4 @@ done
 [ ${#inputs[@]} -ge 10 ] || { echo "only ${#inputs[@]} inputs: the corpus is missing"; exit 1; }
 "$loader" "${inputs[@]}"
 "$solver" "${inputs[@]}"
+"$document" "${inputs[@]}"

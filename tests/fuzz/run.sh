@@ -11,7 +11,7 @@ seconds="${1:-60}"
 shift || true
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$top"
-read -r -a targets <<< "${FUZZ_TARGETS:-fuzz_loader fuzz_solve}"
+read -r -a targets <<< "${FUZZ_TARGETS:-fuzz_loader fuzz_solve fuzz_document}"
 out="${FUZZ_OUT:-$(mktemp -d /tmp/heapsolve-fuzz.XXXXXX)}"
 mkdir -p "$out"
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "solver/graph.h"
 
+#include <algorithm>
 #include <cassert>
+#include <string_view>
+#include <utility>
 
 namespace heapsolve {
 
@@ -23,10 +26,18 @@ SystemGraph::SystemGraph(const System &system) : system_(system)
 	}
 
 	// Resolve a user (`device` or `device/plane`) to its vertex; the loader has checked names.
+	// Device names sorted once: a lookup per user that scanned every device made building the
+	// graph grow with buffers x devices (a large board has both).
+	std::vector<std::pair<std::string_view, size_t>> byName;
+	byName.reserve(system.devices.size());
+	for (size_t d = 0; d < system.devices.size(); ++d)
+		byName.emplace_back(system.devices[d].name, d);
+	std::sort(byName.begin(), byName.end());
 	auto userVertex = [&](const UserRef &u) {
-		size_t d = 0;
-		while (system.devices[d].name != u.device)
-			++d;
+		const auto it = std::lower_bound(byName.begin(), byName.end(), std::string_view(u.device),
+						 [](const auto &entry, std::string_view name) { return entry.first < name; });
+		assert(it != byName.end() && it->first == u.device && "the loader resolves every device reference");
+		const size_t d = it->second;
 		const auto dv = devices_[d];
 		if (!u.plane)
 			return dv;

@@ -310,6 +310,9 @@ private:
 struct Loader {
 	System sys;
 	std::map<std::string, Source> deviceOrHeapNames;
+	// Device name -> index into sys.devices, for resolving every buffer's users by name without
+	// a scan of all devices per user.
+	std::map<std::string, size_t, std::less<>> deviceIndex;
 	std::map<std::string, Source> bufferNames;
 	std::optional<Source> policyAt;
 
@@ -585,6 +588,7 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 		if (!l)
 			return l;
 	}
+	deviceIndex.emplace(d.name, sys.devices.size());
 	sys.devices.push_back(std::move(d));
 	return ok();
 }
@@ -730,7 +734,8 @@ Ok Loader::loadPolicy(const FileReader &r, const Node &key, const Node &n)
 
 Ok Loader::resolveUser(const UserRef &u)
 {
-	const Device *d = sys.findDevice(u.device);
+	const auto found = deviceIndex.find(u.device);
+	const Device *d = found == deviceIndex.end() ? nullptr : &sys.devices[found->second];
 	if (!d) {
 		if (sys.findHeap(u.device))
 			return parseError(u.at, "'" + u.device + "' is a heap, not a device");

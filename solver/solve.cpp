@@ -227,7 +227,8 @@ void BufferSolver::checkFormat()
 	const std::string format(buffer_.format.value->name);
 	for (const RuleSource &s : sources_) {
 		const auto &f = s.rules().formats;
-		if (!f || FormatSet::of(f->value).accepts(format))
+		// FormatSet::of(f->value).accepts(format), without copying the list.
+		if (!f || std::find(f->value.begin(), f->value.end(), format) != f->value.end())
 			continue;
 		usersConflict_ = true;
 		addCulprit(s.label, Rule::Format, "accepts " + FormatSet::of(f->value).describe() + ", not " + format,
@@ -239,11 +240,26 @@ void BufferSolver::checkFormat()
 
 void BufferSolver::mergeModifiers()
 {
-	ModifierSet all;
-	for (const RuleSource &s : sources_)
-		if (s.rules().modifiers)
-			all = *merge(all, ModifierSet::of(s.rules().modifiers->value));
-	if (all.isEmpty()) {
+	// The modifier rule, merge(a, b) = the set intersection, folded over the users on views of
+	// their lists: only membership and emptiness are read below, and copying every user's list
+	// of names for each buffer cost more than the intersection itself.
+	std::optional<std::vector<std::string_view>> common; // nullopt: any modifier
+	for (const RuleSource &s : sources_) {
+		const auto &m = s.rules().modifiers;
+		if (!m)
+			continue;
+		if (!common) {
+			common.emplace(m->value.begin(), m->value.end());
+			continue;
+		}
+		std::erase_if(*common, [&](std::string_view name) {
+			return std::find(m->value.begin(), m->value.end(), name) == m->value.end();
+		});
+	}
+	auto accepted = [&](std::string_view name) {
+		return !common || std::find(common->begin(), common->end(), name) != common->end();
+	};
+	if (common && common->empty()) {
 		usersConflict_ = true;
 		for (const RuleSource &s : sources_)
 			if (const auto &m = s.rules().modifiers)
@@ -251,13 +267,13 @@ void BufferSolver::mergeModifiers()
 		conflict_.explanation.push_back("No format modifier is accepted by every user.");
 		return;
 	}
-	if (all.accepts(kLinearModifier)) {
+	if (accepted(kLinearModifier)) {
 		modifier_ = std::string(kLinearModifier);
 		return;
 	}
 	// The first of the producer's modifiers (its device's list, in order) that everyone accepts.
 	for (const std::string &m : sources_.front().device->rules.modifiers->value) {
-		if (all.accepts(m)) {
+		if (accepted(m)) {
 			modifier_ = m;
 			return;
 		}

@@ -35,6 +35,30 @@ def fmt(v):
     return f"{v:.0f}" if v >= 100 else f"{v:.3g}"
 
 
+def instructions_table(results):
+    """Callgrind's instruction counts (bench/callgrind.sh), when measured: the repeatable view of
+    the same work, and its growth from 1,000 to 10,000 buffers."""
+    path = os.path.join(results, "instructions.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        counts = {e["buffers"]: e for e in json.load(f)}
+    small, big = counts.get(1000), counts.get(10000)
+    if not small or not big:
+        return
+    print()
+    print("Instructions (callgrind, bench/callgrind.sh):")
+    print()
+    print("| what | 1,000 buffers | 10,000 buffers | growth |")
+    print("|---|---:|---:|---:|")
+    for key, label in (("load", "loadSystem (all three files)"), ("yaml_parse", "of which yaml-cpp's parser"),
+                       ("solve", "solve()")):
+        print(f"| {label} | {small[key] / 1e6:.1f} M | {big[key] / 1e6:.1f} M | {big[key] / small[key]:.2f} x |")
+    total_small = small["load"] + small["solve"]
+    total_big = big["load"] + big["solve"]
+    print(f"| load + solve | {total_small / 1e6:.1f} M | {total_big / 1e6:.1f} M | {total_big / total_small:.2f} x |")
+
+
 def main():
     results = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "results")
     machine = load(results, "machine.json")
@@ -77,6 +101,7 @@ def main():
               f"{best / target:.2f} | {'yes' if met else 'NO'} |")
     print()
     print(f"{len([r for r in rows if r[4] is not None]) - missed} targets met, {missed} missed")
+    instructions_table(results)
     return 1 if missed else 0
 
 

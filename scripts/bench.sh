@@ -5,7 +5,8 @@
 # Builds with -c opt, runs the Google Benchmark binaries with --benchmark_format=json into
 # bench/results/*.json, the peak-RSS program on the generated 10,000-buffer system, and times the
 # `heapsolve check` process on a generated 1,000-buffer system with hyperfine (Debian package).
-# Then bench/compare.py prints one table and exits non-zero when a target is missed.
+# Then bench/callgrind.sh counts the instructions of loading and solving (repeatable, unlike
+# timings), and bench/compare.py prints the tables and exits non-zero when a target is missed.
 # Timings are noisy on a shared machine: decide with callgrind (see docs/performance.md).
 set -eu
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,11 +16,12 @@ results="$top/bench/results"
 mkdir -p "$results"
 
 "$top/scripts/deps.sh" || exit 2
-if ! command -v hyperfine >/dev/null; then
+for tool in hyperfine valgrind; do
+	command -v "$tool" >/dev/null && continue
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	$sudo apt-get install -y -qq hyperfine >&2 || { echo "bench.sh: needs Debian's hyperfine" >&2; exit 2; }
-fi
+	$sudo apt-get install -y -qq "$tool" >&2 || { echo "bench.sh: needs Debian's $tool" >&2; exit 2; }
+done
 
 bazel build -c opt --noshow_progress //bench:solve_bench //bench:peak_rss //bench:gen_system //cli:heapsolve
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
@@ -53,5 +55,8 @@ echo "== heapsolve check on 1,000 buffers (process start to exit)"
 hyperfine --shell=none --warmup 3 --runs $((reps * 6)) --ignore-failure --style basic \
 	--export-json "$results/cli_check_1k.json" \
 	"$bin/cli/heapsolve check $work/sys1k/board.yaml $work/sys1k/devices.yaml $work/sys1k/pipeline.yaml" >/dev/null
+
+echo "== instruction counts (callgrind)"
+"$top/bench/callgrind.sh" "$bin" "$results" >/dev/null
 
 python3 "$top/bench/compare.py" "$results"

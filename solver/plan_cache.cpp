@@ -209,7 +209,9 @@ size_t hashKey(std::string_view key)
 		h = (h ^ w) * 0x100000001b3ull;
 	}
 	uint64_t tail = 0;
-	std::memcpy(&tail, key.data() + i, key.size() - i);
+	// A variable-length memcpy is a libc call; identity keys (two words) have no tail to copy.
+	if (i != key.size())
+		std::memcpy(&tail, key.data() + i, key.size() - i);
 	h = (h ^ tail) * 0x100000001b3ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;

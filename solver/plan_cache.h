@@ -72,10 +72,11 @@ public:
 	using Answer = std::shared_ptr<const BufferResult>;
 	Result<Answer> solveBuffer(const System &system, const Policy &policy, size_t buffer);
 
-	// The same answer as solve(snapshot.system(), policy).buffers[buffer], keyed by identity: a
-	// hit allocates nothing and reads neither the system nor, when `policy` is the snapshot's own
-	// (the very object snapshot.policy() returns), the policy. Any other policy is keyed by its
-	// canonical bytes, so two policies never share an answer. `buffer` indexes
+	// The same answer (or error) as solve(snapshot.system(), policy).buffers[buffer], keyed by
+	// identity: a hit allocates nothing and reads neither the system nor, when `policy` is the
+	// snapshot's own (the very object snapshot.policy() returns, through any copy), the policy.
+	// Any other policy is keyed by its canonical bytes, values and sources: two policies share
+	// an entry only when those are equal, and never with the own-policy entry. `buffer` indexes
 	// snapshot->buffers. The cache does not keep the snapshot alive.
 	Result<Answer> solveBuffer(const SystemSnapshot &snapshot, const Policy &policy, size_t buffer);
 	// The same with the snapshot's own policy.

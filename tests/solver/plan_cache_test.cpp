@@ -190,6 +190,12 @@ buffers:
 	PlanCache cache;
 	EXPECT_EQ(dump(cache.solveBuffer(sys, sys.policy, 0)), "error " + plain.error().message());
 	EXPECT_EQ(cache.size(), 0u);
+
+	const SystemSnapshot snap(System{ sys });
+	for (int round = 0; round < 2; ++round)
+		EXPECT_EQ(dump(cache.solveBuffer(snap, 0)), "error " + plain.error().message());
+	EXPECT_EQ(cache.size(), 0u);
+	EXPECT_EQ(cache.stats().hits, 0u);
 }
 
 TEST(PlanCache, EvictsLeastRecentlyUsedAtTheBound)

@@ -139,15 +139,21 @@ buffers:
     consumers: [display]
 )";
 
-std::vector<std::string> uncached(const System &sys)
+// What an uncached solve answers for each buffer under `policy` (by default the system's own).
+std::vector<std::string> uncached(const System &sys, const Policy &policy)
 {
-	auto solution = solve(sys, sys.policy);
+	auto solution = solve(sys, policy);
 	EXPECT_TRUE(solution) << solution.error().message();
 	std::vector<std::string> out;
 	if (solution)
 		for (const BufferResult &b : solution->buffers)
 			out.push_back(dump(b));
 	return out;
+}
+
+std::vector<std::string> uncached(const System &sys)
+{
+	return uncached(sys, sys.policy);
 }
 
 TEST(PlanCache, SameAnswerAsUncachedOnMissAndHit)
@@ -360,18 +366,6 @@ TEST(PlanCache, EightThreadsAlwaysGetTheirOwnPlan)
 	const PlanCache::Stats st = cache.stats();
 	EXPECT_EQ(st.hits + st.misses, 8u * 300u);
 	EXPECT_LE(cache.size(), 4u);
-}
-
-// What an uncached solve answers for each buffer under `policy`.
-std::vector<std::string> uncached(const System &sys, const Policy &policy)
-{
-	auto solution = solve(sys, policy);
-	EXPECT_TRUE(solution) << solution.error().message();
-	std::vector<std::string> out;
-	if (solution)
-		for (const BufferResult &b : solution->buffers)
-			out.push_back(dump(b));
-	return out;
 }
 
 TEST(PlanCacheSnapshot, SameAnswerAsUncachedOnMissAndHit)

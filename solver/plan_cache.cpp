@@ -177,6 +177,17 @@ public:
 		u64(h.regionTotal);
 		u64(h.largestRegion);
 	}
+	void policy(const Policy &p)
+	{
+		u64(p.prefer.size());
+		for (const auto &name : p.prefer)
+			located(name, [&](const std::string &s) { str(s); });
+		u64(p.forbidBackends.size());
+		for (const auto &f : p.forbidBackends)
+			located(f, [&](Backend v) { u64(static_cast<uint64_t>(v)); });
+		if (full_)
+			optional(p.at, [&](const Source &s) { source(s); });
+	}
 
 private:
 	std::string &out_;
@@ -198,7 +209,9 @@ size_t hashKey(std::string_view key)
 		h = (h ^ w) * 0x100000001b3ull;
 	}
 	uint64_t tail = 0;
-	std::memcpy(&tail, key.data() + i, key.size() - i);
+	// A variable-length memcpy is a libc call; identity keys (two words) have no tail to copy.
+	if (i != key.size())
+		std::memcpy(&tail, key.data() + i, key.size() - i);
 	h = (h ^ tail) * 0x100000001b3ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
@@ -232,18 +245,12 @@ void canonicalRequest(const System &system, const Policy &policy, size_t buffer,
 	for (const Heap &h : system.heaps)
 		w.heap(h);
 
-	w.u64(policy.prefer.size());
-	for (const auto &p : policy.prefer)
-		w.located(p, [&](const std::string &s) { w.str(s); });
-	w.u64(policy.forbidBackends.size());
-	for (const auto &f : policy.forbidBackends)
-		w.located(f, [&](Backend v) { w.u64(static_cast<uint64_t>(v)); });
+	w.policy(policy);
 
 	if (detail == KeyDetail::Plan) {
 		w.finish();
 		return;
 	}
-	w.optional(policy.at, [&](const Source &s) { w.source(s); });
 	// Suggested CMA pools lie inside the board's memory and are named apart from every device.
 	w.u64(system.memory.size());
 	for (const Window &m : system.memory) {
@@ -264,6 +271,21 @@ std::string canonicalRequest(const System &system, const Policy &policy, size_t 
 	return out;
 }
 
+namespace {
+
+// (id, buffer, policy) for a policy that is not the snapshot's own: the policy with every source,
+// since a conflict may cite where a preference or a forbidden backend was written.
+void identityKey(uint64_t id, size_t buffer, const Policy &policy, std::string &out)
+{
+	Writer w(out, KeyDetail::Full);
+	w.u64(id);
+	w.u64(static_cast<uint64_t>(buffer));
+	w.policy(policy);
+	w.finish();
+}
+
+} // namespace
+
 PlanCache::PlanCache(size_t capacity, size_t shards)
 {
 	if (capacity == 0)
@@ -274,16 +296,29 @@ PlanCache::PlanCache(size_t capacity, size_t shards)
 		shards_.push_back(std::make_unique<Shard>());
 }
 
-PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System &system, const Policy &policy,
-				   size_t buffer)
+PlanCache::Shard &PlanCache::shardFor(size_t hash) const
 {
-	std::unique_lock lock(shard.mutex);
+	// The low bits pick the bucket inside a shard; the high bits pick the shard.
+	return *shards_[(hash >> 48) % shards_.size()];
+}
+
+PlanCache::Entry *PlanCache::touch(Shard &shard, const KeyRef &key)
+{
 	auto it = shard.index.find(key);
 	if (it == shard.index.end())
 		return nullptr;
 	shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
-	Entry &e = *it->second;
-	Answer answer = e.result;
+	return &*it->second;
+}
+
+PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System &system, const Policy &policy,
+				   size_t buffer)
+{
+	std::unique_lock lock(shard.mutex);
+	const Entry *e = touch(shard, key);
+	if (!e)
+		return nullptr;
+	Answer answer = e->result;
 	if (answer->ok()) {
 		++shard.stats.hits;
 		return answer;
@@ -299,11 +334,22 @@ PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System 
 	return answer;
 }
 
-void PlanCache::insert(Shard &shard, size_t hash, std::string key, std::string fullKey, Answer result)
+PlanCache::Answer PlanCache::findIdentity(Shard &shard, const KeyRef &key)
+{
+	// The key names immutable content completely: no second comparison, conflicts included.
+	std::lock_guard lock(shard.mutex);
+	const Entry *e = touch(shard, key);
+	if (!e)
+		return nullptr;
+	++shard.stats.hits;
+	return e->result;
+}
+
+void PlanCache::insert(Shard &shard, const KeyRef &key, std::string fullKey, Answer result)
 {
 	std::lock_guard lock(shard.mutex);
 	++shard.stats.misses;
-	if (auto it = shard.index.find(KeyRef{ hash, key }); it != shard.index.end()) {
+	if (auto it = shard.index.find(key); it != shard.index.end()) {
 		// Another thread solved it meanwhile, or a conflict's sources changed: keep the newest.
 		it->second->fullKey = std::move(fullKey);
 		it->second->result = std::move(result);
@@ -312,13 +358,13 @@ void PlanCache::insert(Shard &shard, size_t hash, std::string key, std::string f
 	}
 	if (shard.lru.size() >= shardCapacity_) {
 		const Entry &victim = shard.lru.back();
-		shard.index.erase(KeyRef{ victim.hash, victim.key });
+		shard.index.erase(KeyRef{ victim.hash, victim.kind, victim.key });
 		shard.lru.pop_back();
 		++shard.stats.evictions;
 	}
-	shard.lru.push_front(Entry{ hash, std::move(key), std::move(fullKey), std::move(result) });
+	shard.lru.push_front(Entry{ key.hash, key.kind, std::string(key.bytes), std::move(fullKey), std::move(result) });
 	const Entry &e = shard.lru.front();
-	shard.index.emplace(KeyRef{ hash, e.key }, shard.lru.begin());
+	shard.index.emplace(KeyRef{ e.hash, e.kind, e.key }, shard.lru.begin());
 }
 
 Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Policy &policy, size_t buffer)
@@ -326,18 +372,42 @@ Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Pol
 	// Built in a per-thread buffer: a hit allocates nothing.
 	thread_local std::string key;
 	canonicalRequest(system, policy, buffer, KeyDetail::Plan, key);
-	const size_t hash = hashKey(key);
-	// The low bits pick the bucket inside a shard; the high bits pick the shard.
-	Shard &shard = *shards_[(hash >> 48) % shards_.size()];
-	if (Answer hit = find(shard, KeyRef{ hash, key }, system, policy, buffer))
+	const KeyRef ref{ hashKey(key), KeyKind::Content, key };
+	Shard &shard = shardFor(ref.hash);
+	if (Answer hit = find(shard, ref, system, policy, buffer))
 		return hit;
 
 	auto r = solveAndExplain(system, policy, nullptr, buffer);
 	if (!r)
 		return std::unexpected(std::move(r.error()));
 	auto answer = std::make_shared<const BufferResult>(std::move(*r));
-	insert(shard, hash, key, answer->ok() ? std::string() : canonicalRequest(system, policy, buffer, KeyDetail::Full),
+	insert(shard, ref, answer->ok() ? std::string() : canonicalRequest(system, policy, buffer, KeyDetail::Full),
 	       answer);
+	return answer;
+}
+
+Result<PlanCache::Answer> PlanCache::solveBuffer(const SystemSnapshot &snapshot, const Policy &policy, size_t buffer)
+{
+	// The key: id and buffer index as two 8-byte words; with a policy other than the snapshot's
+	// own, its Full canonical bytes follow (so the two forms differ in length and never meet).
+	// The own-policy key lives on the stack; the other is written into a per-thread buffer.
+	const uint64_t words[2] = { snapshot.id(), static_cast<uint64_t>(buffer) };
+	std::string_view bytes(reinterpret_cast<const char *>(words), sizeof words);
+	if (&policy != &snapshot.policy()) {
+		thread_local std::string withPolicy;
+		identityKey(snapshot.id(), buffer, policy, withPolicy);
+		bytes = withPolicy;
+	}
+	const KeyRef ref{ hashKey(bytes), KeyKind::Identity, bytes };
+	Shard &shard = shardFor(ref.hash);
+	if (Answer hit = findIdentity(shard, ref))
+		return hit;
+
+	auto r = solveAndExplain(snapshot.system(), policy, nullptr, buffer);
+	if (!r)
+		return std::unexpected(std::move(r.error()));
+	auto answer = std::make_shared<const BufferResult>(std::move(*r));
+	insert(shard, ref, std::string(), answer);
 	return answer;
 }
 

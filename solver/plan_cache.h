@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-// A bounded, thread-safe cache of solved buffers, keyed by the canonical form of the request.
+// A bounded, thread-safe cache of solved buffers. It answers a request two ways:
 //
-// The key is every byte the answer can depend on, written in a fixed binary form: the buffer
-// (name, format, size, count, protection, users, and where each was written, since plans and
-// conflicts cite it), the full content of every device a user names (its rules, IOMMU, access to
-// protected memory and all its planes), every heap (the answer lists all eligible heaps), the
-// board's memory (suggested CMA pools lie inside it) and the policy given. Entries are found by
-// a 64-bit hash of those bytes and then compared on the full bytes, so two different requests can
-// never share an entry, whatever the hash does. The entry key is the Plan detail (see KeyDetail);
-// a cached conflict also keeps its Full key, which a hit must match too (a conflict cites every
-// source, and its suggested pool is named apart from every device of the system).
+// - By content, for a plain System the caller may change between calls (solveBuffer(System,...)).
+//   The key is every byte the answer can depend on, written in a fixed binary form: the buffer
+//   (name, format, size, count, protection, users, and where each was written, since plans and
+//   conflicts cite it), the full content of every device a user names (its rules, IOMMU, access
+//   to protected memory and all its planes), every heap (the answer lists all eligible heaps), the
+//   board's memory (suggested CMA pools lie inside it) and the policy given. Entries are found by
+//   a 64-bit hash of those bytes and then compared on the full bytes, so two different requests
+//   can never share an entry, whatever the hash does. The entry key is the Plan detail (see
+//   KeyDetail); a cached conflict also keeps its Full key, which a hit must match too (a conflict
+//   cites every source, and its suggested pool is named apart from every device of the system).
+//   A hit reads the whole request (about 1.5 KB for a 3-user buffer over 8 heaps).
 //
-// Capacity: at most `capacity` entries over all shards (default kDefaultCapacity, about 1-4 KiB
-// each for a typical buffer). Each of the shards (`capacity / shards` entries, at least one) has
-// its own mutex and evicts its least recently used entry when full. Errors (overflowing input)
+// - By identity, for a SystemSnapshot (solveBuffer(SystemSnapshot,...)): the snapshot's content
+//   cannot change and its id is never reused, so the key is (snapshot id, buffer index, policy)
+//   and a hit reads none of the system. With the snapshot's own policy the policy part is left
+//   out (it is immutable too); with any other policy it is the policy's canonical bytes, every
+//   source included. The cache keeps only the id, not the snapshot: entries of a snapshot that is
+//   gone are never hit again and age out like any other (or go at clear()).
+//
+// Both kinds of entry share one bound and one least-recently-used order: at most `capacity`
+// entries over all shards (default kDefaultCapacity, about 1-4 KiB each for a typical buffer with
+// its content key, the answer alone for an identity entry). Each of the shards (`capacity /
+// shards` entries, at least one) has its own mutex and evicts its least recently used entry when
+// full. All members may be called from any number of threads at once. Errors (overflowing input)
 // are never cached. The cache does no I/O and reads no clock, like the rest of the solver.
 #pragma once
 
@@ -30,6 +41,7 @@
 
 #include "constraints/result.h"
 #include "constraints/system.h"
+#include "constraints/system_snapshot.h"
 #include "solver/plan.h"
 
 namespace heapsolve {
@@ -60,6 +72,19 @@ public:
 	using Answer = std::shared_ptr<const BufferResult>;
 	Result<Answer> solveBuffer(const System &system, const Policy &policy, size_t buffer);
 
+	// The same answer (or error) as solve(snapshot.system(), policy).buffers[buffer], keyed by
+	// identity: a hit allocates nothing and reads neither the system nor, when `policy` is the
+	// snapshot's own (the very object snapshot.policy() returns, through any copy), the policy.
+	// Any other policy is keyed by its canonical bytes, values and sources: two policies share
+	// an entry only when those are equal, and never with the own-policy entry. `buffer` indexes
+	// snapshot->buffers. The cache does not keep the snapshot alive.
+	Result<Answer> solveBuffer(const SystemSnapshot &snapshot, const Policy &policy, size_t buffer);
+	// The same with the snapshot's own policy.
+	Result<Answer> solveBuffer(const SystemSnapshot &snapshot, size_t buffer)
+	{
+		return solveBuffer(snapshot, snapshot.policy(), buffer);
+	}
+
 	struct Stats {
 		uint64_t hits = 0;
 		uint64_t misses = 0;
@@ -71,19 +96,26 @@ public:
 	void clear();
 
 private:
+	// What a key's bytes are: a canonical request, or (snapshot id, buffer[, policy bytes]).
+	enum class KeyKind : uint8_t { Content, Identity };
 	struct Entry {
 		size_t hash;
+		KeyKind kind;
 		std::string key;
-		std::string fullKey; // KeyDetail::Full; empty for a Plan
+		std::string fullKey; // KeyDetail::Full of a content-keyed conflict; empty otherwise
 		Answer result;
 	};
 	struct KeyRef {
 		size_t hash;
+		KeyKind kind;
 		std::string_view bytes; // into Entry::key, stable while the entry lives
-		bool operator==(const KeyRef &o) const { return hash == o.hash && bytes == o.bytes; }
+		bool operator==(const KeyRef &o) const
+		{
+			return hash == o.hash && kind == o.kind && bytes == o.bytes;
+		}
 	};
 	struct KeyHash {
-		size_t operator()(const KeyRef &k) const { return k.hash; }
+		size_t operator()(const KeyRef &k) const noexcept { return k.hash; }
 	};
 	// Never iterated: lookups only, so its unspecified order cannot leak into any answer.
 	struct Shard {
@@ -93,8 +125,11 @@ private:
 		Stats stats;
 	};
 
+	Shard &shardFor(size_t hash) const;
+	static Entry *touch(Shard &shard, const KeyRef &key);
 	Answer find(Shard &shard, const KeyRef &key, const System &system, const Policy &policy, size_t buffer);
-	void insert(Shard &shard, size_t hash, std::string key, std::string fullKey, Answer result);
+	Answer findIdentity(Shard &shard, const KeyRef &key);
+	void insert(Shard &shard, const KeyRef &key, std::string fullKey, Answer result);
 
 	size_t shardCapacity_;
 	std::vector<std::unique_ptr<Shard>> shards_;

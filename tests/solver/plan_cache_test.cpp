@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The plan cache answers exactly what an uncached solve answers, stays within its bound, never
-// lets two different requests share an entry, and stays right under concurrent use.
+// lets two different requests share an entry, and stays right under concurrent use, whether it
+// is asked by content (a System) or by identity (a SystemSnapshot).
 #include "solver/plan_cache.h"
 
 #include <set>
+#include <utility>
 #include <string>
 #include <thread>
 #include <vector>
@@ -137,15 +139,21 @@ buffers:
     consumers: [display]
 )";
 
-std::vector<std::string> uncached(const System &sys)
+// What an uncached solve answers for each buffer under `policy` (by default the system's own).
+std::vector<std::string> uncached(const System &sys, const Policy &policy)
 {
-	auto solution = solve(sys, sys.policy);
+	auto solution = solve(sys, policy);
 	EXPECT_TRUE(solution) << solution.error().message();
 	std::vector<std::string> out;
 	if (solution)
 		for (const BufferResult &b : solution->buffers)
 			out.push_back(dump(b));
 	return out;
+}
+
+std::vector<std::string> uncached(const System &sys)
+{
+	return uncached(sys, sys.policy);
 }
 
 TEST(PlanCache, SameAnswerAsUncachedOnMissAndHit)
@@ -188,6 +196,12 @@ buffers:
 	PlanCache cache;
 	EXPECT_EQ(dump(cache.solveBuffer(sys, sys.policy, 0)), "error " + plain.error().message());
 	EXPECT_EQ(cache.size(), 0u);
+
+	const SystemSnapshot snap(System{ sys });
+	for (int round = 0; round < 2; ++round)
+		EXPECT_EQ(dump(cache.solveBuffer(snap, 0)), "error " + plain.error().message());
+	EXPECT_EQ(cache.size(), 0u);
+	EXPECT_EQ(cache.stats().hits, 0u);
 }
 
 TEST(PlanCache, EvictsLeastRecentlyUsedAtTheBound)
@@ -352,6 +366,146 @@ TEST(PlanCache, EightThreadsAlwaysGetTheirOwnPlan)
 	const PlanCache::Stats st = cache.stats();
 	EXPECT_EQ(st.hits + st.misses, 8u * 300u);
 	EXPECT_LE(cache.size(), 4u);
+}
+
+TEST(PlanCacheSnapshot, SameAnswerAsUncachedOnMissAndHit)
+{
+	const SystemSnapshot snap(loadOk(kSystem));
+	const std::vector<std::string> expected = uncached(*snap);
+	ASSERT_EQ(expected.size(), 5u);
+	EXPECT_NE(expected[0].find("plan decoded"), std::string::npos);
+	EXPECT_NE(expected[2].find("minimal camera cache"), std::string::npos);
+
+	PlanCache cache;
+	for (int round = 0; round < 2; ++round)
+		for (size_t b = 0; b < expected.size(); ++b) {
+			EXPECT_EQ(dump(cache.solveBuffer(snap, b)), expected[b]) << "round " << round;
+			// The snapshot's own policy, passed explicitly (also through a copy): the same entry.
+			const SystemSnapshot copy = snap;
+			EXPECT_EQ(dump(cache.solveBuffer(copy, copy.policy(), b)), expected[b]) << "round " << round;
+		}
+	EXPECT_EQ(cache.stats().misses, 5u);
+	EXPECT_EQ(cache.stats().hits, 15u);
+	EXPECT_EQ(cache.size(), 5u);
+}
+
+TEST(PlanCacheSnapshot, HitIsTheSharedAnswerOfTheMiss)
+{
+	const SystemSnapshot snap(loadOk(kSystem));
+	PlanCache cache;
+	auto first = cache.solveBuffer(snap, 2);
+	auto second = cache.solveBuffer(snap, 2);
+	ASSERT_TRUE(first && second);
+	EXPECT_EQ(first->get(), second->get());
+	EXPECT_FALSE((*second)->ok()); // a conflict, explanation included, comes back whole too
+	EXPECT_EQ(dump(**second), uncached(*snap)[2]);
+}
+
+TEST(PlanCacheSnapshot, EqualContentDistinctIdsEqualAnswers)
+{
+	const SystemSnapshot a(loadOk(kSystem));
+	const SystemSnapshot b(loadOk(kSystem));
+	EXPECT_NE(a.id(), b.id());
+	const SystemSnapshot copyOfA = a;
+	EXPECT_EQ(copyOfA.id(), a.id());
+
+	const std::vector<std::string> expected = uncached(*a);
+	ASSERT_EQ(expected, uncached(*b));
+	PlanCache cache;
+	for (int round = 0; round < 2; ++round)
+		for (size_t i = 0; i < expected.size(); ++i) {
+			EXPECT_EQ(dump(cache.solveBuffer(a, i)), expected[i]);
+			EXPECT_EQ(dump(cache.solveBuffer(b, i)), expected[i]);
+			EXPECT_EQ(dump(cache.solveBuffer(copyOfA, i)), expected[i]);
+		}
+	// Identity, not content: each snapshot has its own entries; the copy shares its source's.
+	EXPECT_EQ(cache.stats().misses, 2 * expected.size());
+	EXPECT_EQ(cache.size(), 2 * expected.size());
+}
+
+TEST(PlanCacheSnapshot, AChangedSystemIsANewSnapshotWithTheNewAnswer)
+{
+	System sys = loadOk(kSystem);
+	const SystemSnapshot before(System{ sys });
+	sys.devices[0].rules.alignStride->value = 4096;
+	const SystemSnapshot after(std::move(sys));
+	PlanCache cache;
+	const std::string a = dump(cache.solveBuffer(before, 0));
+	const std::string b = dump(cache.solveBuffer(after, 0));
+	EXPECT_NE(a, b);
+	EXPECT_EQ(a, uncached(*before)[0]);
+	EXPECT_EQ(b, uncached(*after)[0]);
+	EXPECT_EQ(dump(cache.solveBuffer(before, 0)), a);
+}
+
+TEST(PlanCacheSnapshot, APolicyNeverGetsAnotherPolicysAnswer)
+{
+	const SystemSnapshot snap(loadOk(kSystem));
+	Policy forbid;
+	forbid.forbidBackends.push_back({ Backend::DmaHeap, { "p.yaml", 2, 3 }, true });
+	Policy prefer;
+	prefer.prefer.push_back({ "cma", { "p.yaml", 2, 3 }, true });
+	Policy preferElsewhere = prefer; // same values, written elsewhere
+	preferElsewhere.prefer[0].at = { "q.yaml", 7, 1 };
+	const Policy empty; // the same content as the system's own (none), but another object
+	const std::vector<const Policy *> policies{ &snap.policy(), &forbid, &prefer, &preferElsewhere, &empty };
+
+	std::vector<std::vector<std::string>> expected;
+	for (const Policy *p : policies)
+		expected.push_back(uncached(*snap, *p));
+	// The policies really change answers, so a shared entry would show.
+	ASSERT_NE(expected[0], expected[1]);
+	ASSERT_NE(expected[0], expected[2]);
+	ASSERT_NE(expected[1], expected[2]);
+
+	PlanCache cache;
+	for (int round = 0; round < 2; ++round)
+		for (size_t b = 0; b < snap->buffers.size(); ++b)
+			for (size_t p = 0; p < policies.size(); ++p)
+				EXPECT_EQ(dump(cache.solveBuffer(snap, *policies[p], b)), expected[p][b])
+					<< "round " << round << " policy " << p << " buffer " << b;
+	// Every policy object is its own entry, even those with equal values.
+	EXPECT_EQ(cache.stats().misses, policies.size() * snap->buffers.size());
+}
+
+TEST(PlanCacheSnapshot, EvictionAtTheBoundCountsBothKinds)
+{
+	System sys = loadOk(kSystem);
+	const SystemSnapshot snap(System{ sys });
+	const std::vector<std::string> expected = uncached(sys);
+	PlanCache cache(2, 1);
+	cache.solveBuffer(sys, sys.policy, 0); // content miss:  [c0]
+	cache.solveBuffer(snap, 0);            // identity miss: [i0, c0]
+	EXPECT_EQ(cache.size(), 2u);
+	EXPECT_EQ(cache.stats().evictions, 0u);
+	cache.solveBuffer(snap, 1); // identity miss, evicts c0: [i1, i0]
+	EXPECT_EQ(cache.size(), 2u);
+	EXPECT_EQ(cache.stats().evictions, 1u);
+	EXPECT_EQ(dump(cache.solveBuffer(snap, 0)), expected[0]); // hit: [i0, i1]
+	EXPECT_EQ(cache.stats().hits, 1u);
+	EXPECT_EQ(dump(cache.solveBuffer(sys, sys.policy, 0)), expected[0]); // evicted, evicts i1: [c0, i0]
+	EXPECT_EQ(cache.stats().misses, 4u);
+	EXPECT_EQ(cache.stats().evictions, 2u);
+	EXPECT_EQ(dump(cache.solveBuffer(snap, 1)), expected[1]); // evicted, evicts i0: [i1, c0]
+	EXPECT_EQ(cache.stats().misses, 5u);
+	EXPECT_EQ(dump(cache.solveBuffer(sys, sys.policy, 0)), expected[0]); // hit
+	EXPECT_EQ(cache.stats().hits, 2u);
+	EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(PlanCacheSnapshot, ContentAndIdentityOfOneRequestAgree)
+{
+	// The two ways of asking never share an entry but always give the same answer.
+	const SystemSnapshot snap(loadOk(kSystem));
+	const std::vector<std::string> expected = uncached(*snap);
+	PlanCache cache;
+	for (int round = 0; round < 2; ++round)
+		for (size_t b = 0; b < expected.size(); ++b) {
+			EXPECT_EQ(dump(cache.solveBuffer(*snap, snap.policy(), b)), expected[b]);
+			EXPECT_EQ(dump(cache.solveBuffer(snap, b)), expected[b]);
+		}
+	EXPECT_EQ(cache.stats().misses, 2 * expected.size());
+	EXPECT_EQ(cache.stats().hits, 2 * expected.size());
 }
 
 } // namespace

@@ -26,7 +26,7 @@ def bench_times(data, run_name, unit):
              for b in data["benchmarks"]
              if b.get("run_name", b["name"]) == run_name and b.get("run_type", "iteration") == "iteration"]
     if not times:
-        sys.exit(f"compare.py: no repetitions of {run_name} in solve_bench.json")
+        sys.exit(f"compare.py: no repetitions of {run_name} in the benchmark results")
     return min(times), max(times)
 
 
@@ -86,6 +86,11 @@ def main():
         row(f"{label}, 10,000 buffers", *big, "ms", 50.0)
         # Growth: best against best (worst against worst as the spread).
         row(f"{label}, 10,000 / 1,000 (linear growth)", big[0] / small[0], big[1] / small[1], "x", 11.0)
+    yaml_bench = load(results, "yaml_bench.json")
+    row("YAML parse alone, 10,000-buffer pipeline (1.37 MB): yaml-cpp into yaml::Document (the loader)",
+        *bench_times(yaml_bench, "BM_ParseYamlCppDocument", "ms"), "ms", None)
+    row("same file, libyaml's parser, events only (not used; for comparison)",
+        *bench_times(yaml_bench, "BM_ParseLibyamlEvents", "ms"), "ms", None)
     kib = [r["maxrss_kib"] for r in rss]
     row("peak RSS, load + solve 10,000 buffers", min(kib) / 1024, max(kib) / 1024, "MiB", 64.0)
     row("`heapsolve check` process, 1,000 buffers (hyperfine)", cli["min"] * 1e3, cli["max"] * 1e3, "ms", 100.0)

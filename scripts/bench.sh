@@ -23,7 +23,7 @@ for tool in hyperfine valgrind; do
 	$sudo apt-get install -y -qq "$tool" >&2 || { echo "bench.sh: needs Debian's $tool" >&2; exit 2; }
 done
 
-bazel build -c opt --noshow_progress //bench:solve_bench //bench:peak_rss //bench:gen_system //cli:heapsolve
+bazel build -c opt --noshow_progress //bench:solve_bench //bench:yaml_bench //bench:peak_rss //bench:gen_system //cli:heapsolve
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
 
 work="$(mktemp -d)"
@@ -40,6 +40,10 @@ PY
 echo "== solver benchmarks ($reps repetitions)"
 "$bin/bench/solve_bench" --benchmark_format=json --benchmark_repetitions="$reps" \
 	--benchmark_out="$results/solve_bench.json" --benchmark_out_format=json >/dev/null
+
+echo "== YAML parser alone ($reps repetitions)"
+"$bin/bench/yaml_bench" --benchmark_format=json --benchmark_repetitions="$reps" \
+	--benchmark_out="$results/yaml_bench.json" --benchmark_out_format=json >/dev/null
 
 echo "== peak RSS of loading + solving 10,000 buffers ($reps runs)"
 : >"$work/rss.jsonl"

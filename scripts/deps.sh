@@ -8,7 +8,7 @@ packages=(
 	# build
 	bazel-bootstrap bazel-rules-java g++ pkg-config
 	libyaml-cpp-dev libboost-graph-dev librange-v3-dev libcli11-dev libdrm-dev
-	libgtest-dev libgmock-dev libbenchmark-dev
+	libgtest-dev libgmock-dev libbenchmark-dev libyaml-dev
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
 	# tests: the independent oracle, the kernel under qemu
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz

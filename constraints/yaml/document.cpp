@@ -4,7 +4,6 @@
 #include <limits>
 #include <sstream>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
@@ -127,7 +126,7 @@ private:
 namespace {
 
 // Sees a second document's start; builds nothing.
-class DocumentStart : public YAML::EventHandler
+class DocumentStart : public IgnoreEvents
 {
 public:
 	void OnDocumentStart(const YAML::Mark &mark) override
@@ -135,14 +134,6 @@ public:
 		if (!mark_)
 			mark_ = mark;
 	}
-	void OnDocumentEnd() override {}
-	void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
-	void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-	void OnSequenceEnd() override {}
-	void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-	void OnMapEnd() override {}
 
 	std::optional<YAML::Mark> mark_;
 };

@@ -21,11 +21,27 @@
 #include <string_view>
 #include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/mark.h>
 
 namespace heapsolve::yaml {
 
 class Document;
+
+// An EventHandler that ignores every event: derive and override the ones to watch.
+class IgnoreEvents : public YAML::EventHandler
+{
+public:
+	void OnDocumentStart(const YAML::Mark &) override {}
+	void OnDocumentEnd() override {}
+	void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+	void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
+	void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
+	void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+	void OnSequenceEnd() override {}
+	void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+	void OnMapEnd() override {}
+};
 
 // A handle into a Document: cheap to copy, valid while its Document lives.
 class Node

@@ -30,7 +30,7 @@ inline std::string where(const YAML::Mark &m)
 }
 
 // The pre-Document way of finding a second document: a fresh parser, two steps.
-class DocumentCounter : public YAML::EventHandler
+class DocumentCounter : public IgnoreEvents
 {
 public:
 	void OnDocumentStart(const YAML::Mark &mark) override
@@ -38,14 +38,6 @@ public:
 		if (++documents == 2)
 			second = mark;
 	}
-	void OnDocumentEnd() override {}
-	void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
-	void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-	void OnSequenceEnd() override {}
-	void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-	void OnMapEnd() override {}
 
 	int documents = 0;
 	YAML::Mark second;

@@ -13,14 +13,19 @@ AddressWindows AddressWindows::of(std::vector<AddressRange> ranges)
 	std::sort(ranges.begin(), ranges.end(), [](const AddressRange &x, const AddressRange &y) {
 		return x.begin < y.begin || (x.begin == y.begin && x.end < y.end);
 	});
+	// Join overlapping and adjacent ranges in place (kept <= read), so that the vector given is
+	// the one kept: one allocation per set, not two.
+	size_t kept = 0;
+	for (size_t read = 0; read < ranges.size(); ++read) {
+		if (kept > 0 && ranges[read].begin <= ranges[kept - 1].end)
+			ranges[kept - 1].end = std::max(ranges[kept - 1].end, ranges[read].end);
+		else
+			ranges[kept++] = ranges[read];
+	}
+	ranges.resize(kept);
 	AddressWindows out;
 	out.anywhere_ = false;
-	for (const AddressRange &r : ranges) {
-		if (!out.ranges_.empty() && r.begin <= out.ranges_.back().end)
-			out.ranges_.back().end = std::max(out.ranges_.back().end, r.end);
-		else
-			out.ranges_.push_back(r);
-	}
+	out.ranges_ = std::move(ranges);
 	return out;
 }
 
@@ -45,7 +50,13 @@ MergeResult<AddressWindows> merge(const AddressWindows &a, const AddressWindows 
 		else
 			++j;
 	}
-	return AddressWindows::of(std::move(out));
+	// The pieces are already sorted, disjoint and non-adjacent, so of() has nothing to do: a
+	// piece ends where a range of `a` or `b` ends, and that list's next range starts strictly
+	// later (its ranges are non-adjacent), so the next piece does too.
+	AddressWindows result;
+	result.anywhere_ = false;
+	result.ranges_ = std::move(out);
+	return result;
 }
 
 bool AddressWindows::contains(const AddressWindows &inner) const

@@ -66,6 +66,7 @@ std::vector<RuleSource> SystemGraph::sourcesOf(const System &system, size_t buff
 	// planes in the order they were added (their order in Device::planes).
 	const Buffer &buf = system.buffers[buffer];
 	std::vector<RuleSource> out;
+	out.reserve(2 * (1 + buf.consumers.size())); // a device and one plane per user, most often
 	auto add = [&](const UserRef &u, size_t user) {
 		const Device *dev = system.findDevice(u.device);
 		assert(dev && "the loader resolves every device reference");

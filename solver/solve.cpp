@@ -191,7 +191,8 @@ void BufferSolver::mergeWindows()
 		for (const RuleSource &s : sources_) {
 			if (s.user != u || s.iommu() || !s.rules().address)
 				continue;
-			own = *merge(own, s.rules().address->set());
+			// The first user's windows are taken as they are, not intersected with "anywhere".
+			own = own.isAnywhere() ? s.rules().address->set() : *merge(own, s.rules().address->set());
 			brings = true;
 		}
 		if (!brings)

@@ -47,10 +47,15 @@ bool fallsBack(int err)
 
 Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 {
+	// Every return returns `result`, so it is built in the caller's storage (NRVO) and the
+	// Allocation is never moved: this runs once per pool buffer.
+	Result<Allocation> result;
 	if (auto b = boundRequest(plan.size, plan.count, plan.heap.path.empty() ? plan.heap.name : plan.heap.path,
 				  adapters.memTotal());
-	    !b)
-		return std::unexpected(std::move(b.error()).withFrame("allocating buffer '" + plan.buffer + "'"));
+	    !b) {
+		result = std::unexpected(std::move(b.error()).withFrame("allocating buffer '" + plan.buffer + "'"));
+		return result;
+	}
 
 	// The eligible heaps in order: plan.heap, then plan.others (indexed, not copied into a
 	// vector: this runs once per pool buffer).
@@ -66,12 +71,13 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 			// Only drm-dumb can be missing on a real machine (no PrimaryNodeAccess); the
 			// solver never plans it then, so this is a caller's mismatch. Not a fallback:
 			// say so plainly.
-			return std::unexpected(Error(UsageError{ "heap '" + heap.name + "' needs the " +
-								 std::string(backendName(heap.backend)) +
-								 " backend, which this caller was not given" })
-						       .withFrame("allocating buffer '" + plan.buffer + "'"));
+			result = std::unexpected(Error(UsageError{ "heap '" + heap.name + "' needs the " +
+								   std::string(backendName(heap.backend)) +
+								   " backend, which this caller was not given" })
+							 .withFrame("allocating buffer '" + plan.buffer + "'"));
+			return result;
 		}
-		Allocation out;
+		Allocation &out = *result;
 		out.heap = heap;
 		std::optional<Error> failed;
 		for (uint64_t n = 0; n < plan.count; ++n) {
@@ -84,7 +90,7 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 		}
 		if (!failed) {
 			out.fallbacks = std::move(refusals);
-			return out;
+			return result;
 		}
 		// Release what this heap gave before trying the next, so a full CMA area is not
 		// kept full by our own partial allocation.
@@ -98,9 +104,10 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 			Error e = std::move(*failed);
 			for (auto it = frames.rbegin(); it != frames.rend(); ++it)
 				e = std::move(e).withFrame(*it);
-			return std::unexpected(std::move(e).withFrame("allocating " + std::to_string(plan.count) + " x " +
-								      std::to_string(plan.size) + " bytes for buffer '" +
-								      plan.buffer + "' from heap '" + heap.name + "'"));
+			result = std::unexpected(std::move(e).withFrame("allocating " + std::to_string(plan.count) + " x " +
+									std::to_string(plan.size) + " bytes for buffer '" +
+									plan.buffer + "' from heap '" + heap.name + "'"));
+			return result;
 		}
 		std::string sentence = "heap '" + heap.name + "' refused (" + why + "); trying heap '" + heapAt(i + 1).name + "'";
 		LOG(Allocate, Info) << sentence;
@@ -108,7 +115,8 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 		frames.push_back("falling back from heap '" + heap.name + "', which refused: " + why);
 	}
 	// Not reached: the loop returns on its last heap.
-	return std::unexpected(Error(UsageError{ "no heap to allocate buffer '" + plan.buffer + "' from" }));
+	result = std::unexpected(Error(UsageError{ "no heap to allocate buffer '" + plan.buffer + "' from" }));
+	return result;
 }
 
 } // namespace heapsolve

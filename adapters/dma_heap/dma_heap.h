@@ -2,6 +2,7 @@
 // The DMA-BUF heap adapter: /dev/dma_heap/<name> and DMA_HEAP_IOCTL_ALLOC.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -54,11 +55,15 @@ private:
 		std::string exporter;
 	};
 
+	using Nodes = std::map<std::string, OpenNode, std::less<>>;
+
 	DmaHeapPaths paths_;
 	uint64_t memTotal_;
 	uint64_t page_; // sysconf(_SC_PAGESIZE), the kernel's PAGE_SIZE
 	mutable std::mutex lock_;
-	std::map<std::string, OpenNode, std::less<>> nodes_; // by node path; entries are never removed
+	Nodes nodes_; // by node path, under lock_; entries are never removed
+	// The entry of nodes_ used last, read without the lock: a pool asks one heap over and over.
+	std::atomic<const Nodes::value_type *> last_{ nullptr };
 };
 
 // Parsed `cma=` kernel parameter: cma=SIZE[@BASE[-LIMIT]] (Documentation/admin-guide/

@@ -6,15 +6,21 @@
 //   heapsolve/<heap>/<size>  what a pool does per buffer: the Plan solved once before the loop,
 //                            one Adapters for the pool's life, per iteration allocatePlan() with
 //                            count 1, then the Allocation (and so the dma-buf) released
+//   pair/<heap>/<size>       both, alternating every few milliseconds (ABBA), with the medians
+//                            and the ratio as counters: what bench/compare.py decides on
+//   control/system/<size>    the same with raw against raw: the method's own bias
 // Run with --benchmark_repetitions=N --benchmark_enable_random_interleaving=true, so that the
 // repetitions of both paths alternate in one run and share whatever the host is doing.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/dma-heap.h>
+#include <optional>
 #include <string>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -95,24 +101,34 @@ void rawAlloc(benchmark::State &state, std::string path, uint64_t bytes)
 	state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
 
-void heapsolveAlloc(benchmark::State &state, std::string heap, uint64_t bytes)
+// The Plan of systemFor(heap, bytes), solved; nullopt (and the benchmark skipped) on any surprise.
+std::optional<Plan> solvedPlan(benchmark::State &state, const std::string &heap, uint64_t bytes)
 {
 	auto system = loadSystem(systemFor(heap, bytes));
 	if (!system) {
 		state.SkipWithError(system.error().message().c_str());
-		return;
+		return std::nullopt;
 	}
 	auto solved = solveBuffer(*system, system->policy, 0);
 	if (!solved || !solved->ok()) {
 		state.SkipWithError(solved ? "the bench buffer did not solve" : solved.error().message().c_str());
-		return;
+		return std::nullopt;
 	}
-	const Plan plan = solved->plan();
-	if (plan.size != bytes || plan.count != 1) {
+	const Plan &plan = solved->plan();
+	if (plan.size != bytes || plan.count != 1 || plan.heap.name != heap) {
 		state.SkipWithError(("the plan asks for " + std::to_string(plan.count) + " x " +
-				     std::to_string(plan.size) + " bytes").c_str());
-		return;
+				     std::to_string(plan.size) + " bytes from " + plan.heap.name).c_str());
+		return std::nullopt;
 	}
+	return plan;
+}
+
+void heapsolveAlloc(benchmark::State &state, std::string heap, uint64_t bytes)
+{
+	const std::optional<Plan> solved = solvedPlan(state, heap, bytes);
+	if (!solved)
+		return;
+	const Plan &plan = *solved;
 	const Adapters adapters = Adapters::forMachine(std::nullopt);
 	for (auto _ : state) {
 		if (auto one = heapsolveOne(plan, adapters); !one) {
@@ -121,6 +137,71 @@ void heapsolveAlloc(benchmark::State &state, std::string heap, uint64_t bytes)
 		}
 	}
 	state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+
+double median(std::vector<double> v)
+{
+	std::sort(v.begin(), v.end());
+	return v.empty() ? 0 : (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
+}
+
+// Both paths in one benchmark, alternating every `chunk` allocations (ABBA: the order flips every
+// pair, so a drift of the host or of the heap's state favours neither). One benchmark iteration
+// is one pair of chunks. Counters, for this repetition: raw_ns and heapsolve_ns (per allocation,
+// median over the pairs) and ratio (median over the pairs of heapsolve / raw).
+// With `control`, the second path is the raw one again (an A/A run): its ratio is the method's
+// own bias, which should be 1.
+void pairedAlloc(benchmark::State &state, std::string path, std::string heap, uint64_t bytes, int chunk, bool control)
+{
+	const std::optional<Plan> solved = solvedPlan(state, heap, bytes);
+	if (!solved)
+		return;
+	const Plan &plan = *solved;
+	const Adapters adapters = Adapters::forMachine(std::nullopt);
+	UniqueFd heapFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!heapFd.isValid()) {
+		state.SkipWithError(("open " + path + ": " + std::strerror(errno)).c_str());
+		return;
+	}
+	using Clock = std::chrono::steady_clock;
+	auto timeRaw = [&]() -> double {
+		const auto start = Clock::now();
+		for (int i = 0; i < chunk; ++i)
+			if (!rawOne(heapFd.get(), bytes))
+				return -1;
+		return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / chunk;
+	};
+	auto timeHeapsolve = [&]() -> double {
+		const auto start = Clock::now();
+		for (int i = 0; i < chunk; ++i)
+			if (control ? !rawOne(heapFd.get(), bytes) : !heapsolveOne(plan, adapters))
+				return -1;
+		return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / chunk;
+	};
+	std::vector<double> raw, hs, ratio;
+	bool rawFirst = true;
+	for (auto _ : state) {
+		double r, h;
+		if (rawFirst) {
+			r = timeRaw();
+			h = timeHeapsolve();
+		} else {
+			h = timeHeapsolve();
+			r = timeRaw();
+		}
+		rawFirst = !rawFirst;
+		if (r < 0 || h < 0) {
+			state.SkipWithError("an allocation failed");
+			return;
+		}
+		raw.push_back(r);
+		hs.push_back(h);
+		ratio.push_back(h / r);
+	}
+	state.counters["raw_ns"] = median(raw);
+	state.counters["heapsolve_ns"] = median(hs);
+	state.counters["ratio"] = median(ratio);
+	state.counters["chunk"] = chunk;
 }
 
 } // namespace
@@ -144,6 +225,17 @@ int main(int argc, char **argv)
 				->Unit(benchmark::kMicrosecond);
 			benchmark::RegisterBenchmark(("heapsolve/" + suffix).c_str(), heapsolveAlloc, heap, bytes)
 				->Unit(benchmark::kMicrosecond);
+			// About 4 ms of each path per chunk under TCG (4 KiB: ~17 us, 1 MiB: ~0.3 ms on
+			// the system heap; CMA is slower), 20 pairs per repetition.
+			const int chunk = bytes <= 4096 ? 200 : 12;
+			benchmark::RegisterBenchmark(("pair/" + suffix).c_str(), pairedAlloc, dir + "/" + heap, heap, bytes, chunk, false)
+				->Iterations(20)
+				->Unit(benchmark::kMillisecond);
+			if (heap == "system")
+				benchmark::RegisterBenchmark(("control/" + suffix).c_str(), pairedAlloc, dir + "/" + heap, heap, bytes,
+							     chunk, true)
+					->Iterations(20)
+					->Unit(benchmark::kMillisecond);
 		}
 	}
 	benchmark::Initialize(&argc, argv);

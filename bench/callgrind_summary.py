@@ -4,7 +4,7 @@
 vm_alloc_bench (tests/vm/bench.sh with HEAPSOLVE_VM_CALLGRIND=1):
   callgrind_summary.py callgrind.out
 rawOne() is one raw iteration (ioctl + close), heapsolveOne() one heapsolve iteration
-(allocatePlan + release). Each function called from them or below is listed with its calls per
+(allocatePlan + release), adapterOne() one call of the dma-heap adapter alone (+ release). Each function called from them or below is listed with its calls per
 iteration and inclusive instructions per call, from the profile's calls= records (user space
 only: callgrind does not see the kernel; count syscalls with HEAPSOLVE_VM_STRACE=1)."""
 
@@ -51,7 +51,7 @@ def main():
         short = re.sub(r"\(.*", "", fn.replace("(anonymous namespace)::", ""))
         per[fn] = (short, n, ir)
     iters = {}
-    for key in ("rawOne", "heapsolveOne"):
+    for key in ("rawOne", "adapterOne", "heapsolveOne"):
         hits = [(n, ir) for fn, (short, n, ir) in per.items() if short.endswith(key)]
         if hits:
             n, ir = hits[0]

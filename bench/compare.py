@@ -106,15 +106,17 @@ def vm_table(data):
     print()
     print("raw ioctl, heapsolve: per allocation (alloc + close), median over the repetitions of the "
           "median over ABBA pairs of chunks; ratio: median of heapsolve / raw per pair.")
-    controls = []
-    for size, label in VM_SIZES:
-        ratios = sorted(b["ratio"] for b in data["benchmarks"]
-                        if re.fullmatch(rf"control/system/{size}(/iterations:\d+)?", b.get("run_name", b["name"]))
-                        and b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred"))
-        if ratios:
-            controls.append(f"{label} {median(ratios):.3f} ({ratios[0]:.3f} - {ratios[-1]:.3f})")
-    if controls:
-        print("A/A control, raw against raw the same way (the method's own bias): " + ", ".join(controls) + ".")
+    for kind, what in (("control", "A/A control, raw against raw the same way (the method's own bias)"),
+                       ("adapter", "the dma-heap adapter alone against raw (no allocatePlan, no Allocation)")):
+        found = []
+        for size, label in VM_SIZES:
+            ratios = sorted(b["ratio"] for b in data["benchmarks"]
+                            if re.fullmatch(rf"{kind}/system/{size}(/iterations:\d+)?", b.get("run_name", b["name"]))
+                            and b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred"))
+            if ratios:
+                found.append(f"{label} {median(ratios):.3f} ({ratios[0]:.3f} - {ratios[-1]:.3f})")
+        if found:
+            print(f"{what}: " + ", ".join(found) + ".")
     print()
     return missed
 

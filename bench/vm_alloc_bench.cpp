@@ -9,6 +9,9 @@
 //   pair/<heap>/<size>       both, alternating every few milliseconds (ABBA), with the medians
 //                            and the ratio as counters: what bench/compare.py decides on
 //   control/system/<size>    the same with raw against raw: the method's own bias
+//   adapter/system/<size>    the same with the dma-heap adapter called directly (no allocatePlan,
+//                            no Allocation): what a one-buffer API without the Allocation could
+//                            reach; for information
 // Run with --benchmark_repetitions=N --benchmark_enable_random_interleaving=true, so that the
 // repetitions of both paths alternate in one run and share whatever the host is doing.
 #include <benchmark/benchmark.h>
@@ -73,6 +76,15 @@ std::vector<InputFile> systemFor(const std::string &heap, uint64_t bytes)
 	if (ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &data) < 0)
 		return false;
 	close(static_cast<int>(data.fd));
+	return true;
+}
+
+[[gnu::noinline]] bool adapterOne(Adapter &adapter, const Plan &plan)
+{
+	auto buffer = adapter.allocate(plan, plan.heap);
+	if (!buffer)
+		return false;
+	benchmark::DoNotOptimize(buffer->fd.get());
 	return true;
 }
 
@@ -149,15 +161,18 @@ double median(std::vector<double> v)
 // pair, so a drift of the host or of the heap's state favours neither). One benchmark iteration
 // is one pair of chunks. Counters, for this repetition: raw_ns and heapsolve_ns (per allocation,
 // median over the pairs) and ratio (median over the pairs of heapsolve / raw).
-// With `control`, the second path is the raw one again (an A/A run): its ratio is the method's
-// own bias, which should be 1.
-void pairedAlloc(benchmark::State &state, std::string path, std::string heap, uint64_t bytes, int chunk, bool control)
+// What the second path of a pair is: heapsolve's allocatePlan(), the raw ioctl again (an A/A
+// run: its ratio is the method's own bias, which should be 1), or the dma-heap adapter alone.
+enum class Second { Heapsolve, Control, Adapter };
+
+void pairedAlloc(benchmark::State &state, std::string path, std::string heap, uint64_t bytes, int chunk, Second second)
 {
 	const std::optional<Plan> solved = solvedPlan(state, heap, bytes);
 	if (!solved)
 		return;
 	const Plan &plan = *solved;
 	const Adapters adapters = Adapters::forMachine(std::nullopt);
+	Adapter *adapter = adapters.find(Backend::DmaHeap);
 	UniqueFd heapFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!heapFd.isValid()) {
 		state.SkipWithError(("open " + path + ": " + std::strerror(errno)).c_str());
@@ -174,7 +189,9 @@ void pairedAlloc(benchmark::State &state, std::string path, std::string heap, ui
 	auto timeHeapsolve = [&]() -> double {
 		const auto start = Clock::now();
 		for (int i = 0; i < chunk; ++i)
-			if (control ? !rawOne(heapFd.get(), bytes) : !heapsolveOne(plan, adapters))
+			if (!(second == Second::Control   ? rawOne(heapFd.get(), bytes) :
+			      second == Second::Adapter ? adapterOne(*adapter, plan) :
+							  static_cast<bool>(heapsolveOne(plan, adapters))))
 				return -1;
 		return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / chunk;
 	};
@@ -228,12 +245,15 @@ int main(int argc, char **argv)
 			// About 4 ms of each path per chunk under TCG (4 KiB: ~17 us, 1 MiB: ~0.3 ms on
 			// the system heap; CMA is slower), 20 pairs per repetition.
 			const int chunk = bytes <= 4096 ? 200 : 12;
-			benchmark::RegisterBenchmark(("pair/" + suffix).c_str(), pairedAlloc, dir + "/" + heap, heap, bytes, chunk, false)
+			benchmark::RegisterBenchmark(("pair/" + suffix).c_str(), pairedAlloc, dir + "/" + heap, heap, bytes, chunk,
+						     Second::Heapsolve)
 				->Iterations(20)
 				->Unit(benchmark::kMillisecond);
-			if (heap == "system")
-				benchmark::RegisterBenchmark(("control/" + suffix).c_str(), pairedAlloc, dir + "/" + heap, heap, bytes,
-							     chunk, true)
+			if (heap != "system")
+				continue;
+			for (auto [name, second] : { std::pair{ "control/", Second::Control }, std::pair{ "adapter/", Second::Adapter } })
+				benchmark::RegisterBenchmark((name + suffix).c_str(), pairedAlloc, dir + "/" + heap, heap, bytes, chunk,
+							     second)
 					->Iterations(20)
 					->Unit(benchmark::kMillisecond);
 		}

@@ -51,7 +51,7 @@ if [ "${HEAPSOLVE_VM_CALLGRIND:-0}" = 1 ]; then
 	mkdir -p "$root/usr/libexec/valgrind"
 	cp /usr/libexec/valgrind/{callgrind-amd64-linux,vgpreload_core-amd64-linux.so,default.supp} "$root/usr/libexec/valgrind/"
 	profile="$profile
-/valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out /vm_alloc_bench --benchmark_filter='^(raw|heapsolve)/system/4096\$' \\
+/valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out /vm_alloc_bench --benchmark_filter='^((raw|heapsolve)/system/4096|adapter/system/4096/.*)\$' \\
 	--benchmark_min_time=0.5 >/dev/null 2>/tmp/cg.err
 sed 's/^/@@HEAPSOLVE CGOUT /' /tmp/cg.out"
 fi

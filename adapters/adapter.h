@@ -55,11 +55,19 @@ public:
 // The library bounds every request before the kernel sees it: a huge system-heap request does not
 // fail, it wakes the OOM killer. One buffer may be at most kMaxBufferSize (1 GiB: a 16384 x 16384
 // ARGB8888 frame, larger than any media buffer we know of), and the `count` buffers of one
-// allocation together at most half of MemTotal (/proc/meminfo) at the time of the call.
+// allocation together at most half of MemTotal.
 inline constexpr uint64_t kMaxBufferSize = uint64_t(1) << 30;
 
-// Checks `count` buffers of `size` bytes against those limits. The refusal is a SystemError with
-// ENOMEM naming `node` and the request, as if the kernel had refused, so callers report it alike.
+// MemTotal in bytes (the figure /proc/meminfo prints, read with one sysinfo(2) call); 0 when
+// unknown. It changes only with memory hotplug, so the allocation path reads it once per adapter
+// (Adapters, DmaHeapAdapter) rather than per buffer.
+uint64_t memTotal();
+
+// Checks `count` buffers of `size` bytes against those limits, with `memTotal` bytes of memory
+// (0: unknown, so only the per-buffer limit applies). The refusal is a SystemError with ENOMEM
+// naming `node` and the request, as if the kernel had refused, so callers report it alike.
+Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node, uint64_t memTotal);
+// The same with memTotal() read at the time of the call.
 Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node);
 
 // exp_name of the dma-buf `fd` from /proc/self/fdinfo/<fd>; empty when not a dma-buf.

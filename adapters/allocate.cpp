@@ -22,7 +22,8 @@ Adapters Adapters::forMachine(std::optional<PrimaryNodeAccess> primaryNodes)
 }
 
 Adapters::Adapters(std::unique_ptr<Adapter> dmaHeap, std::unique_ptr<Adapter> udmabuf, std::unique_ptr<Adapter> drmDumb)
-	: dmaHeap_(std::move(dmaHeap)), udmabuf_(std::move(udmabuf)), drmDumb_(std::move(drmDumb))
+	: memTotal_(heapsolve::memTotal()), dmaHeap_(std::move(dmaHeap)), udmabuf_(std::move(udmabuf)),
+	  drmDumb_(std::move(drmDumb))
 {
 }
 
@@ -46,28 +47,37 @@ bool fallsBack(int err)
 
 Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 {
-	if (auto b = boundRequest(plan.size, plan.count, plan.heap.path.empty() ? plan.heap.name : plan.heap.path); !b)
-		return std::unexpected(std::move(b.error()).withFrame("allocating buffer '" + plan.buffer + "'"));
+	// Every return returns `result`, so it is built in the caller's storage (NRVO) and the
+	// Allocation is never moved: this runs once per pool buffer.
+	Result<Allocation> result;
+	if (auto b = boundRequest(plan.size, plan.count, plan.heap.path.empty() ? plan.heap.name : plan.heap.path,
+				  adapters.memTotal());
+	    !b) {
+		result = std::unexpected(std::move(b.error()).withFrame("allocating buffer '" + plan.buffer + "'"));
+		return result;
+	}
 
-	std::vector<const HeapChoice *> heaps{ &plan.heap };
-	for (const HeapChoice &h : plan.others)
-		heaps.push_back(&h);
+	// The eligible heaps in order: plan.heap, then plan.others (indexed, not copied into a
+	// vector: this runs once per pool buffer).
+	const size_t heapCount = 1 + plan.others.size();
+	auto heapAt = [&](size_t i) -> const HeapChoice & { return i == 0 ? plan.heap : plan.others[i - 1]; };
 
 	std::vector<std::string> refusals; // sentences for Allocation::fallbacks
 	std::vector<std::string> frames;   // the same refusals as error frames
-	for (size_t i = 0; i < heaps.size(); ++i) {
-		const HeapChoice &heap = *heaps[i];
+	for (size_t i = 0; i < heapCount; ++i) {
+		const HeapChoice &heap = heapAt(i);
 		Adapter *adapter = adapters.find(heap.backend);
 		if (!adapter) {
 			// Only drm-dumb can be missing on a real machine (no PrimaryNodeAccess); the
 			// solver never plans it then, so this is a caller's mismatch. Not a fallback:
 			// say so plainly.
-			return std::unexpected(Error(UsageError{ "heap '" + heap.name + "' needs the " +
-								 std::string(backendName(heap.backend)) +
-								 " backend, which this caller was not given" })
-						       .withFrame("allocating buffer '" + plan.buffer + "'"));
+			result = std::unexpected(Error(UsageError{ "heap '" + heap.name + "' needs the " +
+								   std::string(backendName(heap.backend)) +
+								   " backend, which this caller was not given" })
+							 .withFrame("allocating buffer '" + plan.buffer + "'"));
+			return result;
 		}
-		Allocation out;
+		Allocation &out = *result;
 		out.heap = heap;
 		std::optional<Error> failed;
 		for (uint64_t n = 0; n < plan.count; ++n) {
@@ -80,7 +90,7 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 		}
 		if (!failed) {
 			out.fallbacks = std::move(refusals);
-			return out;
+			return result;
 		}
 		// Release what this heap gave before trying the next, so a full CMA area is not
 		// kept full by our own partial allocation.
@@ -89,22 +99,24 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 		std::string why = failed->message();
 		if (why.rfind("error: ", 0) == 0)
 			why = why.substr(7);
-		const bool more = i + 1 < heaps.size();
+		const bool more = i + 1 < heapCount;
 		if (!sys || !fallsBack(sys->err) || !more) {
 			Error e = std::move(*failed);
 			for (auto it = frames.rbegin(); it != frames.rend(); ++it)
 				e = std::move(e).withFrame(*it);
-			return std::unexpected(std::move(e).withFrame("allocating " + std::to_string(plan.count) + " x " +
-								      std::to_string(plan.size) + " bytes for buffer '" +
-								      plan.buffer + "' from heap '" + heap.name + "'"));
+			result = std::unexpected(std::move(e).withFrame("allocating " + std::to_string(plan.count) + " x " +
+									std::to_string(plan.size) + " bytes for buffer '" +
+									plan.buffer + "' from heap '" + heap.name + "'"));
+			return result;
 		}
-		std::string sentence = "heap '" + heap.name + "' refused (" + why + "); trying heap '" + heaps[i + 1]->name + "'";
+		std::string sentence = "heap '" + heap.name + "' refused (" + why + "); trying heap '" + heapAt(i + 1).name + "'";
 		LOG(Allocate, Info) << sentence;
 		refusals.push_back(std::move(sentence));
 		frames.push_back("falling back from heap '" + heap.name + "', which refused: " + why);
 	}
 	// Not reached: the loop returns on its last heap.
-	return std::unexpected(Error(UsageError{ "no heap to allocate buffer '" + plan.buffer + "' from" }));
+	result = std::unexpected(Error(UsageError{ "no heap to allocate buffer '" + plan.buffer + "' from" }));
+	return result;
 }
 
 } // namespace heapsolve

@@ -28,8 +28,11 @@ public:
 	Adapters(std::unique_ptr<Adapter> dmaHeap, std::unique_ptr<Adapter> udmabuf, std::unique_ptr<Adapter> drmDumb);
 
 	Adapter *find(Backend backend) const;
+	// memTotal() when these adapters were made: allocatePlan() bounds requests with it.
+	uint64_t memTotal() const { return memTotal_; }
 
 private:
+	uint64_t memTotal_;
 	std::unique_ptr<Adapter> dmaHeap_;
 	std::unique_ptr<Adapter> udmabuf_;
 	std::unique_ptr<Adapter> drmDumb_;
@@ -49,8 +52,9 @@ bool fallsBack(int err);
 // Allocates plan.count buffers of plan.size bytes, all from one heap: plan.heap, else each of
 // plan.others in order (every one is eligible: the solver leaves violating heaps out). Buffers
 // from a heap that refused part-way are released before the next heap is tried.
-// The request is first bounded (boundRequest: kMaxBufferSize per buffer, half of MemTotal in
-// all); a request over the bound is refused with ENOMEM without asking any kernel.
+// The request is first bounded (boundRequest: kMaxBufferSize per buffer, half of
+// adapters.memTotal() in all); a request over the bound is refused with ENOMEM without asking any
+// kernel.
 // Errors: the last heap's SystemError (errno, node, request), with one frame per earlier refusal
 // and one naming the buffer.
 Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters);

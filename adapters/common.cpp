@@ -2,31 +2,32 @@
 #include <cerrno>
 #include <sstream>
 #include <string>
+#include <sys/sysinfo.h>
 
 #include "adapters/adapter.h"
 #include "adapters/fd/read_file.h"
 
 namespace heapsolve {
 
-namespace {
-
-// MemTotal in bytes, 0 when /proc/meminfo cannot be read.
 uint64_t memTotal()
 {
-	std::istringstream in(readFile("/proc/meminfo").value_or(""));
-	std::string key, unit;
-	uint64_t kib = 0;
-	while (in >> key >> kib) {
-		std::getline(in, unit);
-		if (key == "MemTotal:")
-			return kib * 1024;
-	}
-	return 0;
+	// One syscall instead of opening, reading and parsing /proc/meminfo: sysinfo() and meminfo
+	// both report si_meminfo()'s totalram (kernel/sys.c do_sysinfo(), fs/proc/meminfo.c), in
+	// units of mem_unit bytes here and of KiB there.
+	struct sysinfo info {};
+	if (sysinfo(&info) != 0)
+		return 0;
+	const uint64_t unit = info.mem_unit ? info.mem_unit : 1;
+	const uint64_t total = info.totalram;
+	return total > UINT64_MAX / unit ? UINT64_MAX : total * unit;
 }
 
-} // namespace
-
 Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node)
+{
+	return boundRequest(size, count, node, memTotal());
+}
+
+Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node, uint64_t total)
 {
 	auto refuse = [&](const std::string &why) -> Result<void> {
 		return std::unexpected(Error(SystemError{ "request " + std::to_string(count) + " x " +
@@ -37,7 +38,6 @@ Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node
 		return refuse("an empty buffer");
 	if (size > kMaxBufferSize)
 		return refuse("above heapsolve's limit of " + std::to_string(kMaxBufferSize) + " bytes per buffer");
-	uint64_t total = memTotal();
 	// count * size > total / 2, without overflowing.
 	if (total != 0 && count > (total / 2) / size)
 		return refuse("above half of MemTotal, " + std::to_string(total / 2) + " bytes");

@@ -190,6 +190,11 @@ std::optional<CmaParameter> parseCmaParameter(const std::string &cmdline)
 	return found;
 }
 
+DmaHeapAdapter::DmaHeapAdapter(DmaHeapPaths paths)
+	: paths_(std::move(paths)), memTotal_(memTotal()), page_(static_cast<uint64_t>(sysconf(_SC_PAGESIZE)))
+{
+}
+
 Result<Offer> DmaHeapAdapter::probe()
 {
 	Offer offer;
@@ -255,36 +260,78 @@ Result<Offer> DmaHeapAdapter::probe()
 
 Result<DmaBuf> DmaHeapAdapter::allocate(const Plan &plan, const HeapChoice &heap)
 {
-	const std::string node = heap.path.empty() ? paths_.heapDir + "/" + heap.name : heap.path;
-	if (auto b = boundRequest(plan.size, 1, node); !b)
-		return std::unexpected(b.error());
+	// Every return returns `result`, so the buffer is built in the caller's storage (NRVO).
+	Result<DmaBuf> result;
+	std::string defaultNode;
+	const std::string &node = heap.path.empty() ? (defaultNode = paths_.heapDir + "/" + heap.name) : heap.path;
+	if (auto b = boundRequest(plan.size, 1, node, memTotal_); !b) {
+		result = std::unexpected(b.error());
+		return result;
+	}
 
-	// The heap node needs only read access for the ioctl (the kernel's dma-heap fops check
-	// nothing more); O_CLOEXEC so a fork/exec in the application does not inherit it.
-	UniqueFd heapFd(open(node.c_str(), O_RDONLY | O_CLOEXEC));
-	if (!heapFd.isValid())
-		return std::unexpected(Error(SystemError{ "open", node, errno }));
+	// A node kept open by an earlier allocation: the one used last (no lock), else any. Entries
+	// are never removed while the adapter lives, so the fd stays valid without the lock, and the
+	// ioctl runs unlocked.
+	const OpenNode *open = nullptr;
+	if (const Nodes::value_type *last = last_.load(std::memory_order_acquire); last && last->first == node) {
+		open = &last->second;
+	} else {
+		std::lock_guard<std::mutex> locker(lock_);
+		if (auto it = nodes_.find(node); it != nodes_.end()) {
+			open = &it->second;
+			last_.store(&*it, std::memory_order_release);
+		}
+	}
+	// Else open it for this call. The heap node needs only read access for the ioctl (the
+	// kernel's dma-heap fops check nothing more); O_CLOEXEC so a fork/exec in the application
+	// does not inherit it.
+	UniqueFd heapFd;
+	if (!open) {
+		heapFd = UniqueFd(::open(node.c_str(), O_RDONLY | O_CLOEXEC));
+		if (!heapFd.isValid()) {
+			result = std::unexpected(Error(SystemError{ "open", node, errno }));
+			return result;
+		}
+	}
 
 	dma_heap_allocation_data data{};
 	data.len = plan.size;
 	data.fd_flags = O_RDWR | O_CLOEXEC;
-	if (ioctl(heapFd.get(), DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
+	if (ioctl(open ? open->fd.get() : heapFd.get(), DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
 		int err = errno;
 		LOG(DmaHeap, Debug) << "DMA_HEAP_IOCTL_ALLOC len=" << plan.size << " on " << node
 				    << " failed: " << std::strerror(err);
-		return std::unexpected(Error(SystemError{ "DMA_HEAP_IOCTL_ALLOC len=" + std::to_string(plan.size) + " on",
-							  node, err }));
+		result = std::unexpected(Error(SystemError{ "DMA_HEAP_IOCTL_ALLOC len=" + std::to_string(plan.size) + " on",
+							    node, err }));
+		return result;
 	}
 
-	DmaBuf buffer;
+	DmaBuf &buffer = *result;
 	buffer.fd = UniqueFd(static_cast<int>(data.fd));
-	// dma_buf_llseek() answers SEEK_END with the buffer's size, page-rounded by the heap.
-	off_t size = lseek(buffer.fd.get(), 0, SEEK_END);
-	buffer.size = size > 0 ? static_cast<uint64_t>(size) : plan.size;
+	// The size the kernel gave, without asking it (an lseek(SEEK_END) per buffer, which is what
+	// dma_buf_llseek() would answer): dma_heap_buffer_alloc() rounds len up with PAGE_ALIGN()
+	// before the heap's allocate op, and the heaps export exactly that len (system_heap.c and
+	// cma_heap.c: exp_info.size = buffer->len). The VM stage checks it against lseek.
+	buffer.size = (plan.size + page_ - 1) / page_ * page_;
 	buffer.planes = plan.planes;
 	buffer.heap = heap.name;
+	if (open) {
+		buffer.exporter = open->exporter;
+		return result;
+	}
+	// The node proved to be a heap: keep it, with the exporter name its buffers carry. Another
+	// thread may have kept the same node meanwhile; then this fd closes here.
 	buffer.exporter = exporterName(buffer.fd.get());
-	return buffer;
+	std::lock_guard<std::mutex> locker(lock_);
+	auto kept = nodes_.try_emplace(node, OpenNode{ std::move(heapFd), buffer.exporter }).first;
+	last_.store(&*kept, std::memory_order_release);
+	return result;
+}
+
+size_t DmaHeapAdapter::openNodes() const
+{
+	std::lock_guard<std::mutex> locker(lock_);
+	return nodes_.size();
 }
 
 } // namespace heapsolve

@@ -17,13 +17,24 @@ public:
 	UniqueFd() = default;
 	// Takes ownership of `fd` (which may be -1, giving an invalid UniqueFd).
 	explicit UniqueFd(int fd) : fd_(fd) {}
-	~UniqueFd() { reset(); }
+	// Inline when there is nothing to close (a moved-from or empty UniqueFd): the allocation
+	// path moves a buffer's fd several times between the ioctl and the caller.
+	~UniqueFd()
+	{
+		if (fd_ >= 0)
+			reset();
+	}
 
 	UniqueFd(UniqueFd &&other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 	UniqueFd &operator=(UniqueFd &&other) noexcept
 	{
-		if (this != &other)
-			reset(std::exchange(other.fd_, -1));
+		if (this != &other) {
+			int fd = std::exchange(other.fd_, -1);
+			if (fd_ < 0)
+				fd_ = fd;
+			else
+				reset(fd);
+		}
 		return *this;
 	}
 	UniqueFd(const UniqueFd &) = delete;

@@ -2,6 +2,7 @@
 #include "adapters/allocate.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <deque>
 #include <gtest/gtest.h>
 #include <map>
@@ -181,6 +182,41 @@ TEST(AllocatePlan, OversizedRequestNeverReachesAnAdapter)
 	ASSERT_FALSE(a);
 	EXPECT_NE(std::get<SystemError>(a.error().detail()).op.find("above half of MemTotal"), std::string::npos);
 	EXPECT_EQ(f.heaps->calls, 0);
+}
+
+TEST(BoundRequest, HalfOfTheMemTotalGivenAndOneGiBPerBuffer)
+{
+	const uint64_t mem = uint64_t(1) << 30; // half: 512 MiB
+	EXPECT_TRUE(boundRequest(uint64_t(256) << 20, 2, "/n", mem)) << "exactly half is allowed";
+	auto over = boundRequest((uint64_t(256) << 20) + 4096, 2, "/n", mem);
+	ASSERT_FALSE(over);
+	const auto &e = std::get<SystemError>(over.error().detail());
+	EXPECT_EQ(e.err, ENOMEM);
+	EXPECT_EQ(e.path, "/n");
+	EXPECT_EQ(e.op, "request 2 x 268439552 bytes (above half of MemTotal, 536870912 bytes) at");
+	EXPECT_FALSE(boundRequest(4096, UINT64_MAX, "/n", mem)) << "count * size must not wrap around";
+	EXPECT_TRUE(boundRequest(kMaxBufferSize, 1000, "/n", 0)) << "MemTotal unknown: only the per-buffer limit";
+	auto big = boundRequest(kMaxBufferSize + 1, 1, "/n", 0);
+	ASSERT_FALSE(big);
+	EXPECT_NE(std::get<SystemError>(big.error().detail()).op.find("above heapsolve's limit of 1073741824 bytes per buffer"),
+		  std::string::npos);
+	auto empty = boundRequest(0, 1, "/n", mem);
+	ASSERT_FALSE(empty);
+	EXPECT_NE(std::get<SystemError>(empty.error().detail()).op.find("an empty buffer"), std::string::npos);
+}
+
+// memTotal() reads sysinfo(2) instead of /proc/meminfo: the same figure.
+TEST(BoundRequest, MemTotalIsMeminfosMemTotal)
+{
+	FILE *f = std::fopen("/proc/meminfo", "re");
+	if (!f)
+		GTEST_SKIP() << "no /proc/meminfo";
+	unsigned long long kib = 0;
+	const int found = std::fscanf(f, "MemTotal: %llu kB", &kib);
+	std::fclose(f);
+	ASSERT_EQ(found, 1) << "/proc/meminfo does not start with MemTotal";
+	EXPECT_EQ(memTotal(), uint64_t(kib) * 1024);
+	EXPECT_EQ(Adapters(nullptr, nullptr, nullptr).memTotal(), memTotal());
 }
 
 TEST(AllocatePlan, DrmDumbWithoutTheTokenIsRefusedNotReached)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "adapters/dma_heap/dma_heap.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -8,9 +9,15 @@
 #include <linux/dma-buf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
+#include <thread>
 
 #include "tests/adapters/fake_tree.h"
 #include "tests/adapters/test_util.h"
+
+// Opens so far of paths under a prefix: only in the VM binary, whose open() is wrapped
+// (tests/vm/open_spy.cpp).
+extern "C" __attribute__((weak)) size_t heapsolveTestOpensOf(const char *prefix);
 
 namespace heapsolve {
 namespace {
@@ -157,6 +164,7 @@ TEST(DmaHeapAllocate, MissingHeapIsENOENTWithNodeAndRequest)
 	EXPECT_EQ(e.err, ENOENT);
 	EXPECT_EQ(e.path, t.path("heaps/gone"));
 	EXPECT_EQ(test::openFdCount(), before);
+	EXPECT_EQ(a.openNodes(), 0u);
 }
 
 TEST(DmaHeapAllocate, NotAHeapIsENOTTYAndNamesTheRequest)
@@ -173,6 +181,7 @@ TEST(DmaHeapAllocate, NotAHeapIsENOTTYAndNamesTheRequest)
 	EXPECT_EQ(b.error().message(), "error: DMA_HEAP_IOCTL_ALLOC len=8192 on " + t.path("heaps/plainfile") +
 					       ": Inappropriate ioctl for device (errno 25)");
 	EXPECT_EQ(test::openFdCount(), before) << "the heap fd is closed on failure too";
+	EXPECT_EQ(a.openNodes(), 0u) << "a node that is not a heap is not kept";
 }
 
 TEST(DmaHeapAllocate, HugeRequestIsRefusedBeforeTheKernel)
@@ -214,7 +223,13 @@ protected:
 			ASSERT_TRUE(b) << b.error().message();
 			test::info("heap '" + heap.name + "': 4 MiB in " + std::to_string(us) + " us, exp_name '" + b->exporter + "'");
 			EXPECT_EQ(b->size, size);
+			EXPECT_EQ(lseek(b->fd.get(), 0, SEEK_END), static_cast<off_t>(size));
 			EXPECT_EQ(b->exporter, exporter);
+			// A size that is not a page multiple: the kernel's rounding is the adapter's.
+			auto odd = a.allocate(planOf(size + 1, heap.name), HeapChoice{ heap.name, Backend::DmaHeap, heap.path->value });
+			ASSERT_TRUE(odd) << odd.error().message();
+			EXPECT_EQ(static_cast<off_t>(odd->size), lseek(odd->fd.get(), 0, SEEK_END));
+			EXPECT_EQ(odd->size, size + 4096);
 			int flags = fcntl(b->fd.get(), F_GETFD);
 			EXPECT_TRUE(flags & FD_CLOEXEC);
 			EXPECT_EQ(fcntl(b->fd.get(), F_GETFL) & O_ACCMODE, O_RDWR);
@@ -257,6 +272,87 @@ TEST_F(RealDmaHeap, CmaHeapAllocMmapSync)
 		if (h.contiguous.value)
 			return allocMmapSync(h, h.name);
 	GTEST_SKIP() << "no CMA heap in this kernel (CONFIG_DMABUF_HEAPS_CMA); Debian's stock kernel has none";
+}
+
+// A pool allocates buffer after buffer through one adapter: the node the first buffer came from
+// stays open (one fd, O_CLOEXEC, closed with the adapter), and later buffers open nothing at all,
+// neither the node nor a /proc file.
+TEST_F(RealDmaHeap, KeepsTheHeapNodeOpenUntilTheAdapterGoes)
+{
+	const Heap *system = findHeap(offer_, "system");
+	if (!system)
+		GTEST_SKIP() << "no system heap (CONFIG_DMABUF_HEAPS_SYSTEM)";
+	const HeapChoice choice{ "system", Backend::DmaHeap, system->path->value };
+	const std::vector<int> before = test::openFds();
+	{
+		DmaHeapAdapter a;
+		EXPECT_EQ(a.openNodes(), 0u);
+		{
+			auto first = a.allocate(planOf(4096, "system"), choice);
+			ASSERT_TRUE(first) << first.error().message();
+			EXPECT_EQ(first->exporter, "system");
+		}
+		EXPECT_EQ(a.openNodes(), 1u);
+		const std::vector<int> held = test::openFds();
+		ASSERT_EQ(held.size(), before.size() + 1) << "the heap node is held, the buffer was closed";
+		for (int fd : held) {
+			if (std::find(before.begin(), before.end(), fd) == before.end()) {
+				EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << "the kept node, fd " << fd;
+			}
+		}
+		const size_t opens = heapsolveTestOpensOf ? heapsolveTestOpensOf("/") : 0;
+		for (int i = 0; i < 10; ++i) {
+			auto b = a.allocate(planOf(8192, "system"), choice);
+			ASSERT_TRUE(b) << b.error().message();
+			EXPECT_EQ(b->size, 8192u);
+			EXPECT_EQ(b->exporter, "system") << "kept from the first buffer of this node";
+		}
+		if (heapsolveTestOpensOf) {
+			EXPECT_EQ(heapsolveTestOpensOf("/"), opens) << "open() after the first buffer";
+		}
+		{
+			// The size is computed (the kernel's PAGE_ALIGN), not asked: the kernel agrees.
+			auto odd = a.allocate(planOf(5000, "system"), choice);
+			ASSERT_TRUE(odd) << odd.error().message();
+			EXPECT_EQ(odd->size, 8192u);
+			EXPECT_EQ(lseek(odd->fd.get(), 0, SEEK_END), 8192);
+		}
+		EXPECT_EQ(a.openNodes(), 1u);
+		EXPECT_EQ(test::openFdCount(), held.size());
+	}
+	EXPECT_EQ(test::openFdCount(), before.size()) << "the adapter closed the node it kept";
+}
+
+// Several threads through one adapter (as through one Adapters): one node kept, every buffer
+// accounted for, nothing left open.
+TEST_F(RealDmaHeap, OneAdapterFromSeveralThreads)
+{
+	const Heap *system = findHeap(offer_, "system");
+	if (!system)
+		GTEST_SKIP() << "no system heap (CONFIG_DMABUF_HEAPS_SYSTEM)";
+	const HeapChoice choice{ "system", Backend::DmaHeap, system->path->value };
+	const size_t before = test::openFdCount();
+	{
+		DmaHeapAdapter a;
+		constexpr int kThreads = 4;
+		constexpr int kEach = 50;
+		std::vector<int> ok(kThreads, 0);
+		std::vector<std::thread> threads;
+		for (int t = 0; t < kThreads; ++t)
+			threads.emplace_back([&, t] {
+				for (int i = 0; i < kEach; ++i) {
+					auto b = a.allocate(planOf(4096, "system"), choice);
+					ok[t] += b && b->fd.isValid() && b->exporter == "system";
+				}
+			});
+		for (std::thread &th : threads)
+			th.join();
+		for (int t = 0; t < kThreads; ++t)
+			EXPECT_EQ(ok[t], kEach) << "thread " << t;
+		EXPECT_EQ(a.openNodes(), 1u);
+		EXPECT_EQ(test::openFdCount(), before + 1);
+	}
+	EXPECT_EQ(test::openFdCount(), before);
 }
 
 TEST_F(RealDmaHeap, MissingHeapIsENOENT)

@@ -2,6 +2,7 @@
 #include "gst/heapsolve_pool.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include <gst/allocators/allocators.h>
@@ -22,6 +23,8 @@ struct PoolState {
 	gint allocated = 0; // atomic: alloc_buffer runs on the streaming thread
 	bool warnedNotDmaBuf = false;
 	heapsolve::gst::MemorySource source = heapsolve::gst::MemorySource::Heap;
+	// Made with the pool: one set of adapters (heap nodes kept open) for all its buffers.
+	std::unique_ptr<heapsolve::gst::PoolMemorySource> memory;
 };
 
 } // namespace
@@ -90,7 +93,7 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 	GstHeapsolvePool *pool = GST_HEAPSOLVE_POOL(bpool);
 	PoolState &s = *pool->state;
 
-	auto memory = heapsolve::gst::allocatePoolMemory(s.plan, s.size, s.source);
+	auto memory = s.memory->allocate(s.size);
 	if (!memory) {
 		GST_ERROR_OBJECT(pool, "cannot allocate %" G_GUINT64_FORMAT " bytes for heap %s: %s", s.size,
 				 s.plan.heap.name.c_str(), memory.error().message().c_str());
@@ -179,6 +182,7 @@ GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVide
 	pool->state->needsMeta = needsMeta;
 	pool->state->size = plan.size;
 	pool->state->source = source;
+	pool->state->memory = std::make_unique<heapsolve::gst::PoolMemorySource>(plan, source);
 	return GST_BUFFER_POOL(pool);
 }
 

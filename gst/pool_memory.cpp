@@ -31,21 +31,6 @@ bool isDmaBuf(int fd)
 
 namespace {
 
-Result<PoolMemory> allocateFromHeap(const Plan &plan, uint64_t size)
-{
-	// One buffer at a time: the pool grows as GStreamer asks, up to its maximum.
-	Plan one = plan;
-	one.count = 1;
-	one.size = size;
-	const Adapters adapters = Adapters::forMachine(PrimaryNodeAccess::forPlan(plan));
-	auto allocation = allocatePlan(one, adapters);
-	if (!allocation)
-		return std::unexpected(std::move(allocation.error()));
-	UniqueFd fd = std::move(allocation->buffers.front().fd);
-	const bool dmaBuf = isDmaBuf(fd.get());
-	return PoolMemory{ std::move(fd), size, dmaBuf };
-}
-
 Result<PoolMemory> allocateMemfd(const Plan &plan, uint64_t size)
 {
 	// A memfd is the honest host fallback: mappable shared memory with an fd, but no dma-buf.
@@ -64,9 +49,31 @@ Result<PoolMemory> allocateMemfd(const Plan &plan, uint64_t size)
 
 } // namespace
 
-Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size, MemorySource source)
+PoolMemorySource::PoolMemorySource(const Plan &plan, MemorySource source) : plan_(plan), source_(source)
 {
-	return source == MemorySource::Memfd ? allocateMemfd(plan, size) : allocateFromHeap(plan, size);
+	plan_.count = 1;
+	if (source_ == MemorySource::Heap)
+		adapters_.emplace(Adapters::forMachine(PrimaryNodeAccess::forPlan(plan_)));
+}
+
+Result<PoolMemory> PoolMemorySource::allocate(uint64_t size) const
+{
+	if (source_ == MemorySource::Memfd)
+		return allocateMemfd(plan_, size);
+	// The pool's configured size is usually the plan's: copy the plan only when it is not.
+	const Plan *plan = &plan_;
+	Plan resized;
+	if (size != plan_.size) {
+		resized = plan_;
+		resized.size = size;
+		plan = &resized;
+	}
+	auto allocation = allocatePlan(*plan, *adapters_);
+	if (!allocation)
+		return std::unexpected(std::move(allocation.error()));
+	UniqueFd fd = std::move(allocation->buffers.front().fd);
+	const bool dmaBuf = isDmaBuf(fd.get());
+	return PoolMemory{ std::move(fd), size, dmaBuf };
 }
 
 } // namespace heapsolve::gst

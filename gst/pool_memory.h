@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The seam through which the buffer pool gets its memory. Today it makes a memfd (host tests and
-// machines without DMA-BUF heaps); it is where adapters/ (dma-heap, udmabuf) will plug in, so the
-// pool never allocates heap memory by itself.
+// The seam through which the buffer pool gets its memory: the plan's heap through adapters/
+// (dma-heap, udmabuf, drm-dumb when the plan allows it), or a memfd (host tests and machines
+// without DMA-BUF heaps), so the pool never allocates heap memory by itself.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
+#include "adapters/allocate.h"
 #include "adapters/fd/unique_fd.h"
 #include "constraints/result.h"
 #include "solver/plan.h"
@@ -26,9 +28,24 @@ struct PoolMemory {
 // (for tests and machines without heaps: not a dma-buf, and the plan's placement is not honoured).
 enum class MemorySource { Heap, Memfd };
 
-// Allocates `size` bytes (>= plan.size) for one buffer of `plan`. Errors are SystemErrors naming
-// the operation, the node and errno (a heap that refuses: each refusal is a frame).
-Result<PoolMemory> allocatePoolMemory(const Plan &plan, uint64_t size, MemorySource source);
+// One pool's memory, for the pool's whole life. The adapters are made once, with the pool, not
+// per buffer: the dma-heap adapter then keeps its heap node open and MemTotal is read once, so a
+// buffer costs the kernel's ioctl and little else (docs/performance.md, the VM figures).
+// allocate() may be called from several threads at once (the adapters are thread-safe).
+class PoolMemorySource
+{
+public:
+	PoolMemorySource(const Plan &plan, MemorySource source);
+
+	// `size` bytes (>= plan.size) for one buffer of the plan. Errors are SystemErrors naming the
+	// operation, the node and errno (a heap that refuses: each refusal is a frame).
+	Result<PoolMemory> allocate(uint64_t size) const;
+
+private:
+	Plan plan_; // count 1: the pool grows one buffer at a time
+	MemorySource source_;
+	std::optional<Adapters> adapters_; // for MemorySource::Heap
+};
 
 // Whether `fd` is a dma-buf (its file lives on the kernel's dmabuf pseudo file system).
 bool isDmaBuf(int fd);

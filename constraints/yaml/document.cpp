@@ -162,11 +162,6 @@ Document Document::parse(std::string_view text)
 	return doc;
 }
 
-size_t Document::bytes() const
-{
-	return nodes_.capacity() * sizeof(Data) + children_.capacity() * sizeof(uint32_t) + text_.capacity();
-}
-
 YAML::Mark Node::mark() const
 {
 	const Document::Data &d = doc_->nodes_[index_];

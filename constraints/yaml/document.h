@@ -125,9 +125,6 @@ public:
 	// syntax but not kept).
 	const std::optional<YAML::Mark> &secondDocument() const { return second_; }
 
-	// Memory this document holds, in bytes (for tests and benchmarks).
-	size_t bytes() const;
-
 private:
 	friend class Node;
 	friend class Builder;

@@ -22,7 +22,6 @@ struct PoolState {
 	guint64 size = 0; // the configured buffer size, >= plan.size
 	gint allocated = 0; // atomic: alloc_buffer runs on the streaming thread
 	bool warnedNotDmaBuf = false;
-	heapsolve::gst::MemorySource source = heapsolve::gst::MemorySource::Heap;
 	// Made with the pool: one set of adapters (heap nodes kept open) for all its buffers.
 	std::unique_ptr<heapsolve::gst::PoolMemorySource> memory;
 };
@@ -110,7 +109,7 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 	} else {
 		if (!s.warnedNotDmaBuf) {
 			GST_WARNING_OBJECT(pool, "buffers are fd memory, not dma-bufs (%s): heap %s (%s) is not used",
-				 s.source == heapsolve::gst::MemorySource::Memfd ? "memfd=true" : "the fd is not a dma-buf",
+				 s.memory->source() == heapsolve::gst::MemorySource::Memfd ? "memfd=true" : "the fd is not a dma-buf",
 				 s.plan.heap.name.c_str(), s.plan.heap.path.c_str());
 			s.warnedNotDmaBuf = true;
 		}
@@ -181,7 +180,6 @@ GstBufferPool *gst_heapsolve_pool_new(const heapsolve::Plan &plan, const GstVide
 	pool->state->info = info;
 	pool->state->needsMeta = needsMeta;
 	pool->state->size = plan.size;
-	pool->state->source = source;
 	pool->state->memory = std::make_unique<heapsolve::gst::PoolMemorySource>(plan, source);
 	return GST_BUFFER_POOL(pool);
 }

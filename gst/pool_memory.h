@@ -40,6 +40,7 @@ public:
 	// `size` bytes (>= plan.size) for one buffer of the plan. Errors are SystemErrors naming the
 	// operation, the node and errno (a heap that refuses: each refusal is a frame).
 	Result<PoolMemory> allocate(uint64_t size) const;
+	MemorySource source() const { return source_; }
 
 private:
 	Plan plan_; // count 1: the pool grows one buffer at a time

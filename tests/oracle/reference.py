@@ -759,6 +759,8 @@ def solve_buffer(system, b, heap_stats):
     # chroma_stride: a user says derived when its device or any plane it
     # brings does (`aligned` never overrides it); the buffer is laid out
     # derived when any user says so.  Single-plane formats are unaffected.
+    # READING: any user means any, like the other layout rules: with or
+    # without IOMMU, and whatever conflicts it has.
     derived = None
     if len(fmt) > 1 and any(s.chroma[0] == "derived"
                             for u in users for s in u.sources):
@@ -860,6 +862,11 @@ def solve_buffer(system, b, heap_stats):
     # that take part: a user any of whose sources (its device or a plane it
     # brings) has a mapping without the format takes no part; a user refused
     # only by a `formats` list still does.
+    # READING: a device or plane takes part when at least one user that takes
+    # part brings it (`disp/layer0` can take part while `disp`, which also
+    # brings a refusing layer1, does not; disp's own list then counts, once).
+    # A modifier conflict names every list taking part, at the line of that
+    # list (for a mapping, the line of the buffer's format key in it).
     mod_sources = []
     producer_takes_part = True
     for u in users:
@@ -970,6 +977,8 @@ def solve_buffer(system, b, heap_stats):
         if regions is not None and total_size > total:
             fails.append(("size", "count x size %d > regions total %d" %
                           (total_size, total), regions[1], []))
+        # READING: capacity's own conflict (the heap alone, at `capacity`),
+        # beside the regions-total one when both fail.
         if h.capacity is not None and total_size > h.capacity[0]:
             fails.append(("size", "count x size %d > capacity %d" %
                           (total_size, h.capacity[0]), h.capacity[1], []))

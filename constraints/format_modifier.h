@@ -15,6 +15,9 @@ namespace heapsolve {
 // The one named special case, as wlroots names DRM_FORMAT_MOD_LINEAR.
 inline constexpr std::string_view kLinearModifier = "LINEAR";
 
+// The names are views: a set made with viewing() or of() refers to names that its maker keeps
+// alive (a RuleSet's lists, string literals), so that merging the sets of every user of every
+// buffer copies no string.
 template<typename Tag>
 class NameSet
 {
@@ -23,12 +26,18 @@ public:
 
 	NameSet() = default; // any name
 	static NameSet any() { return NameSet(); }
-	static NameSet of(std::vector<std::string> names)
+	static NameSet of(std::vector<std::string_view> names)
 	{
 		NameSet s;
 		s.names_ = std::move(names);
 		return s;
 	}
+	// Views of `names`, which must outlive the set (and every set merged from it).
+	static NameSet viewing(const std::vector<std::string> &names)
+	{
+		return of(std::vector<std::string_view>(names.begin(), names.end()));
+	}
+	static NameSet viewing(std::vector<std::string> &&) = delete;
 
 	// Rule: set intersection, in the order of `a` (so a producer's preference order survives).
 	friend MergeResult<NameSet> merge(const NameSet &a, const NameSet &b)
@@ -37,8 +46,9 @@ public:
 			return b;
 		if (!b.names_)
 			return a;
-		std::vector<std::string> out;
-		for (const auto &n : *a.names_)
+		std::vector<std::string_view> out;
+		out.reserve(a.names_->size());
+		for (std::string_view n : *a.names_)
 			if (b.accepts(n))
 				out.push_back(n);
 		return NameSet::of(std::move(out));
@@ -50,15 +60,15 @@ public:
 	{
 		if (!names_)
 			return true;
-		for (const auto &n : *names_)
+		for (std::string_view n : *names_)
 			if (n == name)
 				return true;
 		return false;
 	}
 	// The names in order; empty for `any` (check isAny first).
-	const std::vector<std::string> &names() const
+	const std::vector<std::string_view> &names() const
 	{
-		static const std::vector<std::string> kNone;
+		static const std::vector<std::string_view> kNone;
 		return names_ ? *names_ : kNone;
 	}
 	std::string describe() const
@@ -66,8 +76,11 @@ public:
 		if (!names_)
 			return std::string("any ") + std::string(Tag::kNoun);
 		std::string out = "[";
-		for (size_t i = 0; i < names_->size(); ++i)
-			out += (i ? ", " : "") + (*names_)[i];
+		for (size_t i = 0; i < names_->size(); ++i) {
+			if (i)
+				out += ", ";
+			out += (*names_)[i];
+		}
 		return out + "]";
 	}
 	// Equal as sets: merge order does not change which names are accepted.
@@ -77,17 +90,17 @@ public:
 			return false;
 		if (!names_)
 			return true;
-		for (const auto &n : *names_)
+		for (std::string_view n : *names_)
 			if (!o.accepts(n))
 				return false;
-		for (const auto &n : *o.names_)
+		for (std::string_view n : *o.names_)
 			if (!accepts(n))
 				return false;
 		return true;
 	}
 
 private:
-	std::optional<std::vector<std::string>> names_;
+	std::optional<std::vector<std::string_view>> names_;
 };
 
 struct FormatTag {

@@ -53,6 +53,12 @@ void mergeInto(MergeResult<Sourced<K>> &acc, V &&value, const Writers &by)
 		acc->by |= by;
 		return;
 	}
+	if constexpr (requires(K &a, const K &b) { mergeInPlace(a, b); }) {
+		// A kind that can merge into its own storage (its merge() is that, on a copy).
+		mergeInPlace(acc->value, value);
+		acc->by |= by;
+		return;
+	}
 	auto v = merge(acc->value, value);
 	if (!v) {
 		acc = std::unexpected(MergeConflict{ std::move(v.error().why), acc->by | by });

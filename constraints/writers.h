@@ -24,15 +24,10 @@ public:
 
 	void add(size_t writer)
 	{
-		if (writer < 64) {
+		if (writer < 64) [[likely]]
 			first_ |= uint64_t{ 1 } << writer;
-			return;
-		}
-		// Past 64 writers (a buffer with that many devices and planes): a word per 64 more.
-		const size_t word = writer / 64 - 1;
-		if (more_.size() <= word)
-			more_.resize(word + 1, 0);
-		more_[word] |= uint64_t{ 1 } << (writer % 64);
+		else
+			addMore(writer);
 	}
 	bool has(size_t writer) const
 	{
@@ -55,16 +50,31 @@ public:
 	Writers &operator|=(const Writers &o)
 	{
 		first_ |= o.first_;
-		if (more_.size() < o.more_.size())
-			more_.resize(o.more_.size(), 0);
-		for (size_t w = 0; w < o.more_.size(); ++w)
-			more_[w] |= o.more_[w];
+		if (!o.more_.empty()) [[unlikely]]
+			uniteMore(o);
 		return *this;
 	}
 	friend Writers operator|(Writers a, const Writers &b) { return a |= b; }
 	bool operator==(const Writers &) const = default;
 
 private:
+	// Past 64 writers (a buffer with that many devices and planes): a word per 64 more. Kept out
+	// of line so that the common case inlines into every fold.
+	[[gnu::noinline]] void addMore(size_t writer)
+	{
+		const size_t word = writer / 64 - 1;
+		if (more_.size() <= word)
+			more_.resize(word + 1, 0);
+		more_[word] |= uint64_t{ 1 } << (writer % 64);
+	}
+	[[gnu::noinline]] void uniteMore(const Writers &o)
+	{
+		if (more_.size() < o.more_.size())
+			more_.resize(o.more_.size(), 0);
+		for (size_t w = 0; w < o.more_.size(); ++w)
+			more_[w] |= o.more_[w];
+	}
+
 	template<typename F>
 	static void each(uint64_t bits, size_t base, F &f)
 	{

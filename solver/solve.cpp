@@ -146,7 +146,6 @@ private:
 	size_t userCount_ = 0;
 
 	ConstraintFold fold_; // every kind over every source, a writer each (its index in sources_)
-	std::vector<Fold<AddressWindows>> userWindows_; // per user: its sources' windows
 	Conflict conflict_;
 	bool usersConflict_ = false;
 
@@ -207,14 +206,7 @@ Result<void> BufferSolver::foldUsers()
 	for (size_t i = 0; i < sources_.size(); ++i) {
 		const RuleSource &s = sources_[i];
 		userCount_ = std::max(userCount_, s.user + 1);
-		WrittenConstraints w = written(i);
-		// Each user's own windows (its device's and its planes'), for the plane check.
-		if (const auto &windows = w.values.get<AddressWindows>(); !(windows == AddressWindows{})) {
-			if (userWindows_.size() < userCount_)
-				userWindows_.resize(userCount_);
-			userWindows_[s.user].add(windows, i);
-		}
-		fold_.add(std::move(w.values), i);
+		fold_.add(written(i).values, i);
 		if (!s.iommu() && s.rules().alignBase) {
 			auto base = checkedLcm(heapBaseAlign_, s.rules().alignBase->value);
 			if (!base)
@@ -258,15 +250,19 @@ void BufferSolver::addWindowCulprits(Rule rule, const Writers &writers)
 void BufferSolver::judgeUsers(std::type_identity<AddressWindows>)
 {
 	// The intersection of everyone's windows never conflicts: an empty one is a value.
-	windows_ = fold_.get<AddressWindows>().value();
-	if (fold_.get<AddressWindows>().writers().empty())
+	const auto &all = fold_.get<AddressWindows>();
+	windows_ = all.value();
+	// Everyone's windows meet, so each user's own (a superset) do too: no conflict to look for.
+	if (!windows_.isEmpty())
 		return;
 	// Each user's own windows first: the device's and its planes'. A user whose device and plane
 	// windows do not meet is a plane conflict; the other users are then checked among themselves.
+	std::vector<Fold<AddressWindows>> users(userCount_);
+	all.writers().forEach([&](size_t i) { users[sources_[i].user].add(valueOf<AddressWindows>(i), i); });
 	size_t betweenUsers = 0;
 	Fold<AddressWindows> between; // the windows of the users without a plane conflict
-	for (size_t u = 0; u < userWindows_.size(); ++u) {
-		const Fold<AddressWindows> &own = userWindows_[u];
+	for (size_t u = 0; u < users.size(); ++u) {
+		const Fold<AddressWindows> &own = users[u];
 		if (own.writers().empty())
 			continue;
 		if (own.value().isEmpty()) {
@@ -329,8 +325,8 @@ void BufferSolver::judgeUsers(std::type_identity<ModifierSet>)
 	// first writer (the producer's device, whose list the loader always fills).
 	if (common.accepts(kLinearModifier))
 		modifier_ = std::string(kLinearModifier);
-	else if (!common.names().empty())
-		modifier_ = std::string(common.names().front());
+	else if (common.size() > 0)
+		modifier_ = std::string(common[0]);
 }
 
 void BufferSolver::judgeUsers(std::type_identity<CacheMode>)

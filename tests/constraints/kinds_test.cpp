@@ -174,7 +174,7 @@ TEST(Sourced, FoldingTakesOrCopiesTheSameValue)
 	copied.add(display, 1);
 	ASSERT_TRUE(moved.ok() && copied.ok());
 	EXPECT_EQ(moved.value().names(), (std::vector<std::string_view>{ "NV12" }));
-	EXPECT_EQ(moved.result(), copied.result());
+	EXPECT_EQ(*moved.result(), *copied.result());
 	EXPECT_EQ(*moved.result(), *merge(Sourced<FormatSet>::of(codec, 0), Sourced<FormatSet>::of(display, 1)));
 	EXPECT_EQ(moved.value().names().front().data(), codecList[0].data()) << "names are views, not copies";
 }

@@ -62,8 +62,8 @@ void expectLaws(const std::vector<K> &samples)
 			EXPECT_TRUE(sameResult(merge(a, b), merge(b, a)))
 				<< "not commutative for " << a.describe() << " and " << b.describe();
 			for (const K &c : samples) {
-				auto l = mergeResults<K>(merge(a, b), MergeResult<K>(c));
-				auto r = mergeResults<K>(MergeResult<K>(a), merge(b, c));
+				auto l = mergeResults(merge(a, b), MergeResult<K>(c));
+				auto r = mergeResults(MergeResult<K>(a), merge(b, c));
 				EXPECT_TRUE(sameResult(l, r)) << "not associative for " << a.describe() << ", "
 							      << b.describe() << ", " << c.describe();
 			}

@@ -8,10 +8,11 @@
 
 #include "cli/check.h"
 #include "cli/kernel.h"
+#include "heapsolve/version.h"
 
 namespace {
 
-constexpr const char *kVersion = "heapsolve 0.1.0 (schema 1)";
+constexpr const char *kVersion = "heapsolve " HEAPSOLVE_VERSION_STRING " (schema 1)";
 
 } // namespace
 

@@ -731,11 +731,17 @@ std::expected<std::optional<std::vector<MapEntry>>, DtbError> Importer::dmaMap(i
 
 const ProfileDevice *Importer::matchProfile(const std::vector<std::string> &compatible) const
 {
-	// The node's compatibles in order, most specific first, as a driver matches them.
+	// The node's compatibles in order, most specific first, as a driver matches them; a profile
+	// of another SoC never matches ("vivante,gc" is on several).
+	const auto board = t_.strings(0, "compatible");
 	for (const std::string &c : compatible)
-		for (const ProfileDevice &p : options_.profiles)
-			if (std::find(p.compatibles.begin(), p.compatibles.end(), c) != p.compatibles.end())
+		for (const ProfileDevice &p : options_.profiles) {
+			const bool soc = p.socs.empty() || std::any_of(p.socs.begin(), p.socs.end(), [&](const std::string &s) {
+				return std::find(board.begin(), board.end(), s) != board.end();
+			});
+			if (soc && std::find(p.compatibles.begin(), p.compatibles.end(), c) != p.compatibles.end())
 				return &p;
+		}
 	return nullptr;
 }
 
@@ -822,7 +828,9 @@ std::expected<void, DtbError> Importer::devices(Description &d)
 		} else {
 			dev.iommuOrigin = n.path + ": no iommus";
 		}
-		if (profile && profile->iommu && !dev.iommu) {
+		// A profile's `iommu: true` counts only where the DT has no `iommus` (an MMU inside the
+		// device, such as V3D's); where the DT names an IOMMU, the DT decides.
+		if (profile && profile->iommu && !t_.has(i, "iommus")) {
 			dev.iommu = true;
 			dev.iommuOrigin = profile->file + ":" + std::to_string(profile->iommuLine) + " (an MMU inside the device; the DT says " +
 					  dev.iommuOrigin + ")";

@@ -32,7 +32,8 @@ struct Span {
 
 // What a driver knows and the DT cannot say, for the devices whose `compatible` matches.
 struct ProfileDevice {
-	std::vector<std::string> compatibles; // any one of them matches
+	std::vector<std::string> compatibles; // any one of them matches ...
+	std::vector<std::string> socs;        // ... on a board whose root `compatible` has one of these (none: any)
 	std::string file;                     // as cited in comments ("profiles/rpi4-bcm2711/devices.yaml")
 	int line = 0;                         // of the device's `- name:` entry
 	std::string name;                     // the profile's name for it

@@ -33,7 +33,8 @@ std::optional<std::string> commentValue(const std::string &line, const std::stri
 	rest.erase(0, rest.find_first_not_of(' '));
 	if (rest.rfind(key + ":", 0) != 0)
 		return std::nullopt;
-	return rest.substr(key.size() + 1);
+	rest = rest.substr(key.size() + 1);
+	return rest.substr(0, rest.find('(')); // a parenthesis starts the citation
 }
 
 std::string keyOf(const std::string &line, size_t indent)
@@ -60,6 +61,14 @@ Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> 
 				lines.push_back(l);
 		}
 		const auto &devices = system->devices;
+		// `# dt-soc: ...` before the first device: the boards (root compatible) it applies to.
+		std::vector<std::string> socs;
+		for (size_t i = 0; i < lines.size() && (devices.empty() || static_cast<int>(i) + 1 < devices[0].at.line); ++i)
+			if (auto v = commentValue(lines[i], "dt-soc")) {
+				std::istringstream words(*v);
+				for (std::string w; words >> w;)
+					socs.push_back(w);
+			}
 		for (size_t k = 0; k < devices.size(); ++k) {
 			const heapsolve::Device &dev = devices[k];
 			// The entry's lines: from its `- name:` to the line before the next entry.
@@ -72,6 +81,7 @@ Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> 
 			while (last > first + 1 && (isBlank(lines[last - 1]) || isComment(lines[last - 1])))
 				--last;
 			ProfileDevice p;
+			p.socs = socs;
 			p.file = file.name;
 			p.line = dev.at.line;
 			p.name = dev.name;

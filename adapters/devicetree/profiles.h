@@ -4,6 +4,8 @@
 //     # dt-compatible: vendor,one vendor,two
 // and may state the DMA mask its driver sets with
 //     # dt-dma-mask: BITS  (where the driver sets it)
+// A `# dt-soc: vendor,soc` line before the first device limits the file to boards whose root
+// `compatible` names that SoC (generic compatibles such as "vivante,gc" are on several SoCs).
 // Comments keep schema 1 unchanged (it rejects unknown keys) and keep the key beside the device
 // it names, so a profile cannot drift from a separate index.
 #pragma once

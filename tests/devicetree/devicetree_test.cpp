@@ -346,14 +346,22 @@ TEST(Devices, ProfileKnowledgeIsMergedAndCited)
 	ASSERT_EQ(profiles->size(), 1u) << "a device without dt-compatible cannot be matched";
 	Options o;
 	o.profiles = *profiles;
-	const Description d = importOk(rpiLike(false).finish(), o);
-	ASSERT_FALSE(d.devices.empty());
+	// bcm2711.dtsi: the V3D has no `iommus` (its MMU is inside it) and sits under /scb without a map.
+	auto b = root64();
+	b.begin("scb").cells("#address-cells", { 2 }).cells("#size-cells", { 1 }).flag("ranges");
+	b.begin("gpu@7ec00000").strings("compatible", { "brcm,2711-v3d" }).end().end();
+	b.begin("other").strings("compatible", { "brcm,2711-v3d" }).cells("iommus", { 9 }).end();
+	const Description d = importOk(b.finish(), o);
+	ASSERT_EQ(d.devices.size(), 2u);
+	EXPECT_FALSE(d.devices[1].iommu) << "where the DT names an IOMMU (here one that does not exist), the DT decides";
 	const Device &v3d = d.devices[0];
 	ASSERT_NE(v3d.profile, nullptr);
 	EXPECT_EQ(v3d.kindOrigin, "p/devices.yaml:7");
 	EXPECT_TRUE(v3d.iommu) << "the profile states an MMU inside the device";
 	EXPECT_NE(v3d.iommuOrigin.find("p/devices.yaml:9"), std::string::npos);
 	EXPECT_NE(v3d.addressOrigin.find("DMA mask 2^40 (p/devices.yaml:6)"), std::string::npos) << v3d.addressOrigin;
+	ASSERT_EQ(v3d.address.size(), 1u);
+	EXPECT_EQ(v3d.address[0].size, uint64_t{ 1 } << 40) << "no map: [0, 2^40) by the driver's mask";
 	const std::string yaml = toYaml(d, o);
 	EXPECT_NE(yaml.find("    # Mesa  # p/devices.yaml:10\n    modifiers: [BROADCOM_UIF, LINEAR]  # p/devices.yaml:11\n"), std::string::npos) << yaml;
 	expectLoads(d, o);

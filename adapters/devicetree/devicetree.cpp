@@ -47,6 +47,17 @@ std::string propOrigin(const std::string &path, const std::string &prop)
 
 std::string hex(uint64_t v) { return formatHex(v); }
 
+// DT strings go into YAML names and comments: a corrupt blob may hold any byte there. Every byte
+// outside printable ASCII becomes '?' (a CR would end a comment, a bad UTF-8 byte fail the
+// parser); in a name, so does '/', and an empty name is "?".
+std::string printable(std::string_view raw, bool name)
+{
+	std::string out;
+	for (char c : raw)
+		out += (c < 0x20 || c > 0x7e || (name && (c == '/' || c == ' '))) ? '?' : c;
+	return name && out.empty() ? "?" : out;
+}
+
 // The blob, its node table and the readers every rule below uses.
 class Tree
 {
@@ -167,7 +178,7 @@ std::expected<void, DtbError> Tree::build()
 		stack.resize(static_cast<size_t>(depth));
 		Node n;
 		n.offset = off;
-		n.name.assign(nm, static_cast<size_t>(len));
+		n.name = printable(std::string_view(nm, static_cast<size_t>(len)), true);
 		n.parent = stack.empty() ? -1 : stack.back();
 		if (n.parent < 0)
 			n.path = "/";
@@ -197,7 +208,7 @@ std::expected<void, DtbError> Tree::build()
 			const char *v = static_cast<const char *>(fdt_getprop_by_offset(fdt_, p, &pname, &len));
 			if (!v || !pname || len <= 0 || v[len - 1] != 0)
 				continue;
-			labels_.emplace(std::string(v), std::string(pname));
+			labels_.emplace(std::string(v, static_cast<size_t>(len - 1)), printable(pname, true));
 		}
 	return {};
 }
@@ -333,7 +344,7 @@ std::expected<Description, DtbError> Importer::run()
 {
 	Description d;
 	if (auto m = t_.string(0, "model"))
-		d.model = *m;
+		d.model = printable(*m, false);
 	// dt_root_addr_cells / dt_root_size_cells (drivers/of/fdt.c early_init_dt_scan_root).
 	auto ac = t_.busCells(0, "#address-cells");
 	if (!ac)
@@ -771,13 +782,16 @@ std::expected<void, DtbError> Importer::devices(Description &d)
 			continue;
 		const auto compatible = t_.strings(i, "compatible");
 		const ProfileDevice *profile = matchProfile(compatible);
+		std::vector<std::string> shown;
+		for (const std::string &c : compatible)
+			shown.push_back(printable(c, false));
 		const auto names = t_.strings(i, "interconnect-names");
 		const bool dmaMem = std::find(names.begin(), names.end(), "dma-mem") != names.end() && t_.has(i, "interconnects");
 		if (!profile && !t_.has(i, "iommus") && !t_.has(i, "memory-region") && !dmaMem)
 			continue;
 		Device dev;
 		dev.node = n.path;
-		dev.compatible = compatible;
+		dev.compatible = shown;
 		dev.profile = profile;
 		if (const std::string *l = t_.label(i)) {
 			dev.name = *l;
@@ -874,6 +888,7 @@ std::expected<void, DtbError> Importer::devices(Description &d)
 					if (lo < hi)
 						cut.push_back(Span{ lo, hi - lo, a.origin + " and " + p.origin });
 				}
+			dev.dtAddress = std::move(dev.address);
 			dev.address = std::move(cut);
 			dev.addressOrigin += "; narrowed by " + profile->file;
 		}
@@ -889,7 +904,7 @@ std::expected<void, DtbError> Importer::devices(Description &d)
 						       (target >= 0 ? t_.node(target).path : std::string("a phandle that refers to no node")));
 			}
 		if (!profile)
-			dev.comments.push_back("no profile matches " + (compatible.empty() ? std::string("it") : "\"" + compatible.front() + "\"") +
+			dev.comments.push_back("no profile matches " + (shown.empty() ? std::string("it") : "\"" + shown.front() + "\"") +
 					       ": only what the DT says, no driver knowledge added");
 		d.devices.push_back(std::move(dev));
 	}
@@ -966,7 +981,7 @@ std::expected<Description, DtbError> importDtb(std::span<const uint8_t> blob, co
 std::string toYaml(const Description &d, const Options &options)
 {
 	std::ostringstream out;
-	out << "# " << options.sourceName << " as `heapsolve probe --dtb` reads it, as Linux 6.12 does (schema 1).\n";
+	out << "# " << options.sourceName << " as `heapsolve probe --dtb` reads it, by Linux 6.12's rules (schema 1).\n";
 	if (!d.model.empty())
 		out << comment("", "model: " + d.model + "  (/model)");
 	out << "# Each value is followed by its origin: a DT node path and property, or a profile file and line.\n";
@@ -1035,6 +1050,8 @@ std::string toYaml(const Description &d, const Options &options)
 		out << p << "  iommu: " << (dev.iommu ? "true" : "false") << "  # " << dev.iommuOrigin << "\n";
 		if (!dev.address.empty()) {
 			out << p << "  # address: " << dev.addressOrigin << "\n";
+			for (const Span &s : dev.dtAddress)
+				out << p << "  # the DT alone: { base: " << hex(s.base) << ", size: " << hex(s.size) << " }  (" << s.origin << ")\n";
 			out << p << "  address:\n";
 			for (const Span &s : dev.address)
 				window(out, p + "    ", s);
@@ -1042,9 +1059,14 @@ std::string toYaml(const Description &d, const Options &options)
 		if (dev.profile) {
 			out << p << "  # driver knowledge from " << dev.profile->file << " (device " << dev.profile->name << ", line "
 			    << dev.profile->line << ")\n";
-			for (const ProfileDevice::Line &l : dev.profile->rest)
-				out << (dev.unreachable ? "  # " + l.text.substr(std::min<size_t>(2, l.text.size())) : l.text) << "  # "
-				    << dev.profile->file << ":" << l.line << "\n";
+			for (const ProfileDevice::Line &l : dev.profile->rest) {
+				const bool isComment = l.text.find_first_not_of(' ') != std::string::npos && l.text[l.text.find_first_not_of(' ')] == '#';
+				out << (dev.unreachable ? "  # " + l.text.substr(std::min<size_t>(2, l.text.size())) : l.text);
+				// A value gets its profile line; the profile's own comments are copied as they are.
+				if (!isComment)
+					out << "  # " << dev.profile->file << ":" << l.line;
+				out << "\n";
+			}
 		}
 	}
 	return out.str();

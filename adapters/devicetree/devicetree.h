@@ -86,6 +86,7 @@ struct Device {
 	std::string iommuOrigin;
 	std::vector<Span> address; // empty with `unreachable`: commented out
 	std::string addressOrigin; // the DMA map and mask that gave it
+	std::vector<Span> dtAddress; // the DT's window before a profile narrowed it (else empty)
 	bool unreachable = false;
 	const ProfileDevice *profile = nullptr;
 	std::vector<std::string> comments;

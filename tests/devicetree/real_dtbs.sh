@@ -199,6 +199,34 @@ expect '  - { base: 0x0, size: 0x80000000 }  # /memory@0/reg'                   
 expect '  - name: "r5f@0"  # /remoteproc@ffe00000/r5f@0'                           # r5f@0 { compatible = "xlnx,zynqmp-r5f"; memory-region = <0x12>;
 loads
 
+# --- Each profile board held against its DTB (hold_profiles.py: agree, or explained in the profile) ---
+hold() { # hold BOARD.yaml DTB
+	local dev
+	dev="profiles/$(dirname "$1")/devices.yaml"
+	# The comparison reads `capacity`; it is written even where this tree's loader lacks it.
+	"$hs" probe --profiles profiles --dtb "$2" > "$tmp/hold.yaml" 2> /dev/null
+	if python3 tests/devicetree/hold_profiles.py "$tmp/hold.yaml" "profiles/$1" "$dev" > "$tmp/hold.out"; then
+		ok
+		echo "$1: $(grep -c '^agree' "$tmp/hold.out") agree, $(grep -c '^narrower' "$tmp/hold.out") narrower, $(grep -c '^explained' "$tmp/hold.out") explained, $(grep -c '^n/a' "$tmp/hold.out") n/a"
+	else
+		fail "$1 against $(basename "$2"): $(grep '^DIFFERS' "$tmp/hold.out" | tr '\n' ';')"
+	fi
+}
+hold rpi4-bcm2711/board-rpi4b-4gb.yaml "$arm64dir/broadcom/bcm2711-rpi-4-b.dtb"
+hold rpi4-bcm2711/board-rpi4b-8gb.yaml "$arm64dir/broadcom/bcm2711-rpi-4-b.dtb"
+hold rpi5-bcm2712/board-rpi5-8gb.yaml "$arm64dir/broadcom/bcm2712-rpi-5-b.dtb"
+hold allwinner-a20/board-cubieboard2.yaml "$armhfdir/sun7i-a20-cubieboard2.dtb"
+hold allwinner-a33/board-sina33.yaml "$armhfdir/sun8i-a33-sinlinx-sina33.dtb"
+hold allwinner-h6/board-pineh64b.yaml "$arm64dir/allwinner/sun50i-h6-pine-h64-model-b.dtb"
+hold imx8mp/board-evk.yaml "$arm64dir/freescale/imx8mp-evk.dtb"
+hold imx8mq/board-reform2.yaml "$arm64dir/freescale/imx8mq-mnt-reform2.dtb"
+hold imx8mq/board-evk-secure.yaml "$arm64dir/freescale/imx8mq-evk.dtb"
+hold mediatek-mt8183/board-kukui-krane.yaml "$arm64dir/mediatek/mt8183-kukui-krane-sku176.dtb"
+hold qcom-sm8250/board-rb5.yaml "$arm64dir/qcom/qrb5165-rb5.dtb"
+hold rk3399/board-rockpi4b-4gb.yaml "$arm64dir/rockchip/rk3399-rock-pi-4b.dtb"
+hold rk3588/board-rock5b-16gb-mainline.yaml "$arm64dir/rockchip/rk3588-rock-5b.dtb"
+hold rk3588/board-rock5b-16gb-bsp.yaml "$arm64dir/rockchip/rk3588-rock-5b.dtb"
+
 # --- Every DTB of both packages imports and loads ---
 if [ "${REAL_DTBS_ALL:-1}" != 0 ]; then
 	start=$(date +%s.%N)

@@ -68,11 +68,13 @@ echo "arm64: $arm64pkg ($arm64dir)"
 echo "armhf: $armhfpkg ($armhfdir)"
 
 bazel build --noshow_progress //cli:heapsolve >&2 || { fail "bazel build //cli:heapsolve"; finish; }
-hs="$top/bazel-bin/cli/heapsolve"
-
-# `capacity` is loaded only once the loader knows the key; until then, loading runs without it.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# A copy: another build in this tree (another config) may repoint bazel-bin while this runs.
+cp "$top/bazel-bin/cli/heapsolve" "$tmp/heapsolve"
+hs="$tmp/heapsolve"
+
+# `capacity` is loaded only once the loader knows the key; until then, loading runs without it.
 printf 'version: 1\nheaps:\n  - name: p\n    backend: dma-heap\n    capacity: 4KiB\n' > "$tmp/cap.yaml"
 loadflag=""
 "$hs" check "$tmp/cap.yaml" > /dev/null 2>&1 || [ $? -ne 2 ] || loadflag="--no-capacity"

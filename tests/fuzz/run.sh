@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
 	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 		"$bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
 		$([ "$t" = fuzz_dtb ] || echo -dict=tests/fuzz/yaml.dict) -artifact_prefix="$out/$t/artifacts/" -print_final_stats=1 \
-		"$@" "$out/$t/corpus" $([ "$t" = fuzz_dtb ] && echo tests/fuzz/corpus_dtb || echo tests/fuzz/corpus tests/fuzz/crashes) > "$log" 2>&1
+		"$@" "$out/$t/corpus" $([ "$t" = fuzz_dtb ] && echo tests/fuzz/corpus_dtb tests/fuzz/crashes || echo tests/fuzz/corpus tests/fuzz/crashes) > "$log" 2>&1
 	st=$?
 	runs="$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')"
 	cov="$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n 1)"

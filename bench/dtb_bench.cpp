@@ -10,8 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "adapters/devicetree/devicetree.h"
-#include "adapters/devicetree/profiles.h"
+#include "heapsolve/devicetree.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Each rule cites the Linux 6.12 function it follows (Debian's linux-source-6.12); where
 // /work/shared/spec/devicetree.md and that code differ, the code is followed and the comment says so.
-#include "adapters/devicetree/devicetree.h"
+#include "heapsolve/devicetree.h"
 
 extern "C" {
 #include <libfdt.h>

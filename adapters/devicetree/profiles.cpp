@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "adapters/devicetree/profiles.h"
+#include "heapsolve/devicetree.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The importer on small DTBs built here: each test states the Linux rule it checks. Outputs are
 // also loaded with the schema-1 loader, so what the importer writes is what `check` reads.
-#include "adapters/devicetree/devicetree.h"
+#include "heapsolve/devicetree.h"
 
 #include <gtest/gtest.h>
 
-#include "adapters/devicetree/profiles.h"
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 #include "tests/devicetree/dtb_builder.h"
 
 namespace heapsolve::devicetree {

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "adapters/devicetree/devicetree.h"
-#include "constraints/yaml/loader.h"
+#include "heapsolve/devicetree.h"
+#include "heapsolve/loader.h"
 #include "tests/fuzz/split.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+// heapsolve/devicetree.h: `heapsolve probe --dtb` as a library.
 // A flattened device tree (DTB) read as Linux 6.12 reads it, turned into a schema-1 description:
 // memory, the CMA pools of /reserved-memory as heaps, and the DMA masters as devices with their
 // IOMMU and DMA windows. The contract is /work/shared/spec/devicetree.md (docs/devicetree.md).
-// Pure: no I/O, no clock, no environment; the same blob and profiles give the same text.
+// importDtb/toYaml are pure: no I/O, no clock, no environment; the same blob and profiles give
+// the same text. readBlob and loadProfiles are the I/O around them.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,9 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "heapsolve/loader.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve::devicetree {
 
@@ -110,5 +115,26 @@ std::string toYaml(const Description &d, const Options &options);
 
 // Both at once (what `probe --dtb` prints).
 std::expected<std::string, DtbError> dtbToYaml(std::span<const uint8_t> blob, const Options &options);
+
+
+// Profiles keyed by DT compatible. A profile device (an entry of DIR/<soc>/devices.yaml) is
+// matchable when its entry holds a comment line
+//     # dt-compatible: vendor,one vendor,two
+// and may state the DMA mask its driver sets with
+//     # dt-dma-mask: BITS  (where the driver sets it)
+// A `# dt-soc: vendor,soc` line before the first device limits the file to boards whose root
+// `compatible` names that SoC (generic compatibles such as "vivante,gc" are on several SoCs).
+// Comments keep schema 1 unchanged (it rejects unknown keys) and keep the key beside the device
+// it names, so a profile cannot drift from a separate index.
+
+// The profile devices of already-read files (each a devices.yaml), in file and entry order.
+// Files that fail to load are bad input (FILE:LINE:COLUMN: error: ...).
+Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> files);
+
+// A whole file (a .dtb, /sys/firmware/fdt), or nullopt when it cannot be read.
+std::optional<std::string> readBlob(const std::string &path);
+
+// Reads DIR/*/devices.yaml (subfolders in byte order), then profilesFromFiles().
+Result<std::vector<ProfileDevice>> loadProfiles(const std::string &dir);
 
 } // namespace heapsolve::devicetree

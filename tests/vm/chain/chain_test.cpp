@@ -38,39 +38,6 @@ constexpr int kFrames = 30;
 constexpr uint32_t kCaptured = 4, kCoded = 2, kDecoded = 3;
 constexpr uint32_t CAP = V4L2_BUF_TYPE_VIDEO_CAPTURE, OUT = V4L2_BUF_TYPE_VIDEO_OUTPUT;
 
-// V4L2 pixel formats whose memory layout a DRM fourcc names. Where the codes differ the layout was
-// compared byte by byte: V4L2's "RGB3" is R,G,B in memory, which DRM calls BGR888 (a little-endian
-// [23:0] B:G:R), and so on (Documentation/userspace-api/media/v4l/pixfmt-rgb.rst against
-// include/uapi/drm/drm_fourcc.h). What is not here has no DRM name and is listed in a comment.
-const std::map<uint32_t, const char *> kDrmName = {
-	{ V4L2_PIX_FMT_XBGR32, "XRGB8888" }, { V4L2_PIX_FMT_ABGR32, "ARGB8888" }, { V4L2_PIX_FMT_RGBX32, "XBGR8888" },
-	{ V4L2_PIX_FMT_RGBA32, "ABGR8888" }, { V4L2_PIX_FMT_RGB24, "BGR888" },    { V4L2_PIX_FMT_BGR24, "RGB888" },
-	{ V4L2_PIX_FMT_RGB565, "RGB565" },   { V4L2_PIX_FMT_NV12, "NV12" },       { V4L2_PIX_FMT_NV21, "NV21" },
-	{ V4L2_PIX_FMT_NV16, "NV16" },       { V4L2_PIX_FMT_NV61, "NV61" },       { V4L2_PIX_FMT_NV24, "NV24" },
-	{ V4L2_PIX_FMT_NV42, "NV42" },       { V4L2_PIX_FMT_YUV420, "YUV420" },   { V4L2_PIX_FMT_YVU420, "YVU420" },
-	{ V4L2_PIX_FMT_YUV422P, "YUV422" },  { V4L2_PIX_FMT_YUYV, "YUYV" },       { V4L2_PIX_FMT_YVYU, "YVYU" },
-	{ V4L2_PIX_FMT_UYVY, "UYVY" },       { V4L2_PIX_FMT_VYUY, "VYUY" },       { V4L2_PIX_FMT_GREY, "R8" },
-};
-
-// "formats: [...]" for a queue, and the formats without a DRM name as a comment.
-std::string formatsYaml(const std::vector<uint32_t> &v4l2, const std::string &indent)
-{
-	std::string names, unnamed;
-	for (uint32_t f : v4l2) {
-		auto it = kDrmName.find(f);
-		if (it != kDrmName.end())
-			names += std::string(names.empty() ? "" : ", ") + it->second;
-		else
-			unnamed += " " + fourccText(f);
-	}
-	std::string out;
-	if (!unnamed.empty())
-		out += indent + "# VIDIOC_ENUM_FMT also lists, without a DRM name:" + unnamed + "\n";
-	if (!names.empty())
-		out += indent + "formats: [" + names + "]\n";
-	return out;
-}
-
 std::string drmFormatsYaml(const std::vector<uint32_t> &drm)
 {
 	std::string names;
@@ -203,38 +170,11 @@ public:
 			error = "probe found no vkms display device";
 			return;
 		}
-		// vivid needs contiguous memory only with its dma-contig allocator: the module parameter
-		// says which (drivers/media/test-drivers/vivid/vivid-core.c: "allocators: memory
-		// allocator selection, default is 0. 0=vmalloc, 1=dma-contig").
-		const std::string allocators = readFile("/sys/module/vivid/parameters/allocators").value_or("?");
-		const bool contiguous = allocators.rfind("1", 0) == 0;
+		// The V4L2 devices come from the probe (adapters/v4l2: vivid-videoN with its contiguity,
+		// vicodec-videoN with a plane per queue); this file adds what no probe reports.
 		std::ostringstream y;
 		y << "version: 1\n"
 		  << "devices:\n"
-		  << "  # " << nodes.camera.path << ": VIDIOC_QUERYCAP driver " << nodes.camera.driver << ", video capture\n"
-		  << "  - name: " << nodes.camera.name() << "\n"
-		  << "    kind: camera\n"
-		  << "    # /sys/module/vivid/parameters/allocators: " << allocators.substr(0, allocators.find(',')) << "\n"
-		  << "    contiguous: " << (contiguous ? "true" : "false") << "\n"
-		  << "    planes:\n"
-		  << "      - name: capture\n"
-		  << formatsYaml(nodes.camera.captureFormats, "        ")
-		  << "  # " << nodes.encoder.path << ": vicodec, mem2mem, FWHT on its CAPTURE queue (the encoder)\n"
-		  << "  - name: " << nodes.encoder.name() << "\n"
-		  << "    kind: codec\n"
-		  << "    planes:\n"
-		  << "      - name: output\n"
-		  << formatsYaml(nodes.encoder.outputFormats, "        ")
-		  << "      - name: capture\n"
-		  << formatsYaml(nodes.encoder.captureFormats, "        ")
-		  << "  # " << nodes.decoder.path << ": vicodec, mem2mem, FWHT on its OUTPUT queue (the decoder)\n"
-		  << "  - name: " << nodes.decoder.name() << "\n"
-		  << "    kind: codec\n"
-		  << "    planes:\n"
-		  << "      - name: output\n"
-		  << formatsYaml(nodes.decoder.outputFormats, "        ")
-		  << "      - name: capture\n"
-		  << formatsYaml(nodes.decoder.captureFormats, "        ")
 		  << "  # vkms's writeback connector: WRITEBACK_PIXEL_FORMATS (those with a schema name)\n"
 		  << "  - name: vkms-writeback\n"
 		  << "    kind: display\n"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "adapters/fd/read_file.h"
-#include "adapters/fd/unique_fd.h"
+#include "heapsolve/unique_fd.h"
 
 namespace heapsolve {
 

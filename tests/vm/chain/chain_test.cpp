@@ -21,10 +21,10 @@
 #include <sys/mman.h>
 #include <thread>
 
-#include "adapters/allocate.h"
-#include "adapters/probe.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/probe.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 #include "tests/adapters/test_util.h"
 #include "tests/vm/chain/bufinfo.h"
 #include "tests/vm/chain/kms.h"

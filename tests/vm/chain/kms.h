@@ -20,7 +20,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "adapters/fd/unique_fd.h"
+#include "heapsolve/unique_fd.h"
 
 namespace heapsolve::chain {
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-#include "adapters/probe.h"
+#include "heapsolve/probe.h"
 #include "adapters/v4l2/v4l2.h"
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {

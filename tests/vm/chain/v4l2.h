@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "adapters/fd/unique_fd.h"
+#include "heapsolve/unique_fd.h"
 
 namespace heapsolve::chain {
 

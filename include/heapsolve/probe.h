@@ -9,9 +9,9 @@
 
 #include "adapters/adapter.h"
 #include "adapters/dma_heap/dma_heap.h"
-#include "adapters/drm_dumb/primary_node.h"
 #include "adapters/udmabuf/udmabuf.h"
 #include "adapters/v4l2/v4l2.h"
+#include "heapsolve/primary_node.h"
 
 namespace heapsolve {
 

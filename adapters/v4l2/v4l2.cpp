@@ -235,8 +235,9 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 			}
 			dev.planes.push_back(std::move(plane));
 		}
+		// A video output node is not a KMS display (no planes, no scanout rules): `other`.
 		dev.kind = probed(m2m ? (compressed ? DeviceKind::Codec : DeviceKind::Other)
-				      : capture ? DeviceKind::Camera : DeviceKind::Display);
+				      : capture ? DeviceKind::Camera : DeviceKind::Other);
 		// Contiguity: V4L2 has no query for it. vivid says it through its module parameter
 		// (vivid-core.c: "allocators: memory allocator selection, default is 0. 0=vmalloc,
 		// 1=dma-contig"), one value per instance, the instance in bus_info "platform:vivid-NNN".

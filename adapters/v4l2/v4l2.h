@@ -3,8 +3,8 @@
 // driver answers. One device per node, named <driver>-<node> ("vivid-video4"), with one plane per
 // queue ("capture", "output") carrying that queue's rules, so a buffer names the queue it passes
 // through: `producer: vicodec-video0/capture`.
-//   kind       capture only: camera; output only: display; mem2mem: codec when a queue lists a
-//              compressed format (V4L2_FMT_FLAG_COMPRESSED), else other
+//   kind       capture only: camera; mem2mem: codec when a queue lists a compressed format
+//              (V4L2_FMT_FLAG_COMPRESSED); else other (a video output is not a KMS display)
 //   formats    VIDIOC_ENUM_FMT, mapped to DRM fourcc names; the rest go to a note (a comment)
 //   align      stride and height alignment inferred with VIDIOC_TRY_FMT at odd sizes (see
 //              inferAlignment and docs/probe-v4l2.md)

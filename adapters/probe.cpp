@@ -87,6 +87,12 @@ void windows(std::ostringstream &out, const std::string &indent, const std::vect
 
 void rules(std::ostringstream &out, const std::string &indent, const RuleSet &r)
 {
+	if (r.contiguous && r.contiguous->written)
+		out << indent << "contiguous: " << (r.contiguous->value ? "true" : "false") << "\n";
+	if ((r.alignStride && r.alignStride->written) || (r.alignHeight && r.alignHeight->written))
+		out << indent << "align: {" << (r.alignStride ? "stride: " + std::to_string(r.alignStride->value) : "")
+		    << (r.alignStride && r.alignHeight ? ", " : "")
+		    << (r.alignHeight ? "height: " + std::to_string(r.alignHeight->value) : "") << "}\n";
 	if (r.formats && r.formats->written)
 		out << indent << "formats: " << list(r.formats->value) << "\n";
 	if (r.modifiers && r.modifiers->written)
@@ -104,6 +110,8 @@ MachineDescription probeMachine(const ProbeOptions &options)
 	std::set<std::string> taken;
 	append(m.offer, DmaHeapAdapter(options.dmaHeap).probe(), taken);
 	append(m.offer, UdmabufAdapter(options.udmabuf).probe(), taken);
+	if (options.video)
+		append(m.offer, probeV4l2(options.v4l2), taken);
 	if (!options.drm)
 		return m;
 	std::vector<DrmNodes> drm = listDrmDevices();

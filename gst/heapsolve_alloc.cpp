@@ -2,6 +2,9 @@
 #include "gst/heapsolve_alloc.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 #include <optional>
 #include <string>
 #include <utility>
@@ -311,6 +314,40 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	GST_OBJECT_LOCK(self);
 	const auto source = self->state->memfd ? heapsolve::gst::MemorySource::Memfd : heapsolve::gst::MemorySource::Heap;
 	GST_OBJECT_UNLOCK(self);
+	/* A failed allocation speaks before the first buffer: when no eligible heap's node can be
+	 * opened here, the pool could never start, and the pipeline would only say "Internal data
+	 * stream error" from upstream. drm-dumb heaps (no node to try without opening a DRM primary
+	 * node) count as possible. */
+	if (source == heapsolve::gst::MemorySource::Heap) {
+		std::vector<heapsolve::HeapChoice> heaps{ plan.heap };
+		heaps.insert(heaps.end(), plan.others.begin(), plan.others.end());
+		std::string refusals, names;
+		bool possible = false;
+		for (const heapsolve::HeapChoice &h : heaps) {
+			names += (names.empty() ? "" : ", ") + h.name;
+			if (h.backend == heapsolve::Backend::DrmDumb || h.path.empty()) {
+				possible = true;
+				continue;
+			}
+			const int fd = open(h.path.c_str(), O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				close(fd);
+				possible = true;
+				continue;
+			}
+			const int err = errno;
+			refusals += std::string(refusals.empty() ? "" : "; ") + "open " + h.path + ": " + g_strerror(err) +
+				    " (errno " + std::to_string(err) + ")";
+		}
+		if (!possible) {
+			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
+				("Cannot allocate buffer %s: no heap of its plan can be opened on this machine: %s "
+				 "(heaps tried: %s). On a machine without these heaps, set memfd=true.",
+				 request.name.c_str(), refusals.c_str(), names.c_str()),
+				(nullptr));
+			return FALSE;
+		}
+	}
 	GstBufferPool *pool = gst_heapsolve_pool_new(plan, info, needsMeta, source);
 	GST_INFO_OBJECT(self, "buffer %s: heap %s (%s), size %" G_GUINT64_FORMAT ", %s layout",
 			request.name.c_str(), plan.heap.name.c_str(), plan.heap.path.c_str(), plan.size,

@@ -10,6 +10,7 @@
 #include "adapters/adapter.h"
 #include "adapters/dma_heap/dma_heap.h"
 #include "adapters/udmabuf/udmabuf.h"
+#include "adapters/v4l2/v4l2.h"
 #include "heapsolve/primary_node.h"
 
 namespace heapsolve {
@@ -19,6 +20,8 @@ struct ProbeOptions {
 	std::optional<PrimaryNodeAccess> primaryNodes;
 	DmaHeapPaths dmaHeap;
 	UdmabufPaths udmabuf;
+	V4l2Paths v4l2;   // the video nodes (adapters/v4l2)
+	bool video = true; // tests of the other parts turn the V4L2 part off
 	std::string iomem = "/proc/iomem";
 	bool drm = true; // tests of the heap part turn the DRM part off
 };

@@ -78,6 +78,7 @@ TEST(Probe, NothingReadableIsEmpty)
 	o.dmaHeap = { "/nonexistent/a", "/nonexistent/b", "/nonexistent/c" };
 	o.udmabuf = { "/nonexistent/d", "/nonexistent/e" };
 	o.iomem = "/nonexistent/f";
+	o.v4l2 = { "/nonexistent/g", "/nonexistent/h" };
 	o.drm = false;
 	MachineDescription m = probeMachine(o);
 	EXPECT_TRUE(m.empty());

@@ -12,8 +12,9 @@ packages=(
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
 	# tests: the independent oracle, the kernel under qemu
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
-	# tests: libFuzzer's runtime (tests/fuzz), localedef's sources (tests/promises)
-	libclang-rt-14-dev locales
+	# tests: the second compiler, its libFuzzer and sanitizer runtimes (tests/fuzz), the linter and
+	# the formatter (scripts/tidy, scripts/check-format), localedef's sources (tests/promises)
+	clang-19 libclang-rt-19-dev clang-tidy-19 clang-format libclang-rt-14-dev locales
 )
 
 missing=()

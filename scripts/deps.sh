@@ -14,7 +14,7 @@ packages=(
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
 	# tests: the second compiler, its libFuzzer and sanitizer runtimes (tests/fuzz), the linter and
 	# the formatter (scripts/tidy, scripts/check-format), localedef's sources (tests/promises)
-	clang-19 libclang-rt-19-dev clang-tidy-19 clang-format libclang-rt-14-dev locales
+	clang-19 libclang-rt-19-dev clang-tidy-19 clang-format locales
 )
 
 missing=()

@@ -9,7 +9,7 @@
 
 #include "constraints/alignment.h"
 #include "constraints/format.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
 
 namespace heapsolve {
 

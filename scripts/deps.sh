@@ -14,8 +14,9 @@ packages=(
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
 	# tests: real device trees (tests/devicetree/real_dtbs.sh compiles and decompiles DTBs)
 	device-tree-compiler
-	# tests: libFuzzer's runtime (tests/fuzz), localedef's sources (tests/promises)
-	libclang-rt-14-dev locales
+	# tests: the second compiler, its libFuzzer and sanitizer runtimes (tests/fuzz), the linter and
+	# the formatter (scripts/tidy, scripts/check-format), localedef's sources (tests/promises)
+	clang-19 libclang-rt-19-dev clang-tidy-19 clang-format locales
 )
 
 missing=()

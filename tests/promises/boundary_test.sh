@@ -13,6 +13,7 @@ set -eu
 leaks='adapters/adapter.h
 adapters/dma_heap/dma_heap.h
 adapters/udmabuf/udmabuf.h
+adapters/v4l2/v4l2.h
 constraints/address_window.h
 constraints/alignment.h
 constraints/cache_mode.h

@@ -19,7 +19,17 @@ struct InputFile {
 
 // Parses the files in order into one system: top-level lists are concatenated, names are checked
 // across all files, references resolved, defaults filled in (each citing the entry that leaves
-// the key out) and every capacity sum checked for overflow.
+// the key out) and every capacity sum checked for overflow. Every key of the schema is read,
+// the additions of 2026-12 (page_size, capacity, per-format modifiers, chroma_stride) included.
+Result<System> parseSystem(std::span<const InputFile> files);
+
+// Transitional, until the solver applies the additions of 2026-12: a system that uses one in a
+// way that changes an answer (page_size other than 4096, a heap capacity, modifiers per format,
+// chroma_stride: derived) is refused at that key, so that no plan silently ignores it.
+Result<void> requireAppliedAdditions(const System &system);
+
+// parseSystem(), then requireAppliedAdditions(): what check, alloc, the C API and the
+// GStreamer element load.
 Result<System> loadSystem(std::span<const InputFile> files);
 
 // Reads the files from disk, then loadSystem(). A file that cannot be read is a ParseError at FILE.

@@ -389,7 +389,12 @@ Result<Offer> DrmDumbAdapter::probe()
 			}
 			dev.planes.push_back(std::move(plane));
 		}
-		dev.rules.modifiersPerFormat = unionOfPlanes(dev.planes, dev.at);
+		// Only planes with IN_FORMATS can take more than LINEAR; without any, the device's
+		// default [LINEAR] already is the union. Planes that name no known format bring nothing.
+		const bool perFormat = std::any_of(dev.planes.begin(), dev.planes.end(),
+						   [](const Plane &p) { return p.rules.modifiersPerFormat.has_value(); });
+		if (auto all = unionOfPlanes(dev.planes, dev.at); perFormat && !all.value.empty())
+			dev.rules.modifiersPerFormat = std::move(all);
 		offer.notes.push_back("device '" + dev.name + "': KMS planes of " + d.primary);
 		offer.devices.push_back(std::move(dev));
 	}

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 
 struct heapsolve_error {
 	heapsolve_status code;

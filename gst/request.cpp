@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 
 namespace heapsolve::gst {
 

@@ -9,8 +9,8 @@
 
 #include "constraints/alignment.h"
 #include "constraints/format.h"
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

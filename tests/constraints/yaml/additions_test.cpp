@@ -4,7 +4,7 @@
 // from the input text, not counted by hand.
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 namespace heapsolve {
 namespace {

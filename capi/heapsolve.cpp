@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "heapsolve/conflict_text.h"
 #include "heapsolve/loader.h"
 #include "heapsolve/solver.h"
+#include "heapsolve/version.h"
 
 struct heapsolve_error {
 	heapsolve_status code;
@@ -80,7 +82,7 @@ extern "C" {
 
 const char *heapsolve_version(void)
 {
-	return "0.1.0";
+	return HEAPSOLVE_VERSION_STRING;
 }
 
 const char *heapsolve_status_name(heapsolve_status status)
@@ -213,17 +215,11 @@ heapsolve_status heapsolve_solve_buffer(const heapsolve_system *system, const ch
 			p->conflictAts.push_back(culprit.at.fileLine());
 		}
 		/* The sentences say what failed; the culprit lines who brought which value, and where. */
-		for (const std::string &line : c.explanation)
+		const heapsolve::ConflictText text = heapsolve::conflictText(buffer, c);
+		for (const std::string &line : heapsolve::conflictLines(text))
 			p->explanation += (p->explanation.empty() ? "" : "\n") + line;
-		for (const heapsolve::Culprit &culprit : c.culprits)
-			p->explanation += (p->explanation.empty() ? "" : "\n") + culprit.user + " (" +
-					  std::string(heapsolve::ruleName(culprit.rule)) + "): " + culprit.detail +
-					  ", at " + culprit.at.fileLine();
-		if (c.suggestion)
-			p->explanation += (p->explanation.empty() ? "" : "\n") + ("suggestion: " + *c.suggestion);
 		*plan = p;
-		return fail(error, HEAPSOLVE_ERROR_UNSATISFIABLE,
-			    "buffer '" + std::string(buffer) + "' is unsatisfiable:\n" + p->explanation);
+		return fail(error, HEAPSOLVE_ERROR_UNSATISFIABLE, text.headline + ":\n" + p->explanation);
 	} catch (const std::bad_alloc &) {
 		heapsolve_plan_free(*plan);
 		*plan = nullptr;

@@ -6,6 +6,7 @@
 #include "cli/check.h"
 #include "cli/report.h"
 #include "heapsolve/allocate.h"
+#include "heapsolve/devicetree.h"
 #include "heapsolve/loader.h"
 #include "heapsolve/probe.h"
 #include "heapsolve/solver.h"
@@ -14,16 +15,82 @@ namespace heapsolve::cli {
 
 int runProbe(std::ostream &out, std::ostream &err)
 {
+	return runProbeLive("", DtbProbeOptions{}, out, err);
+}
+
+namespace {
+
+// The options of the importer: the profiles of `dir`, or an error to print.
+std::optional<devicetree::Options> importOptions(const DtbProbeOptions &options, const std::string &source, std::ostream &err)
+{
+	devicetree::Options o;
+	o.sourceName = source;
+	o.capacity = options.capacity;
+	if (!options.profilesDir.empty()) {
+		auto profiles = devicetree::loadProfiles(options.profilesDir);
+		if (!profiles) {
+			err << profiles.error().message() << "\n";
+			return std::nullopt;
+		}
+		o.profiles = std::move(*profiles);
+	}
+	return o;
+}
+
+} // namespace
+
+int runProbeDtb(const std::string &dtb, const DtbProbeOptions &options, std::ostream &out, std::ostream &err)
+{
+	auto blob = devicetree::readBlob(dtb);
+	if (!blob) {
+		err << dtb << ": error: cannot read the file\n";
+		return kExitBadInput;
+	}
+	auto o = importOptions(options, dtb, err);
+	if (!o)
+		return kExitBadInput;
+	auto yaml = devicetree::dtbToYaml(std::span(reinterpret_cast<const uint8_t *>(blob->data()), blob->size()), *o);
+	if (!yaml) {
+		err << yaml.error().message(dtb) << "\n";
+		return kExitBadInput;
+	}
+	out << *yaml;
+	return kExitOk;
+}
+
+int runProbeLive(const std::string &fdt, const DtbProbeOptions &dtbOptions, std::ostream &out, std::ostream &err)
+{
 	ProbeOptions options;
 	options.primaryNodes = PrimaryNodeAccess::fromPolicy(Policy{});
 	MachineDescription machine = probeMachine(options);
-	if (machine.empty()) {
+	// The firmware's device tree, when the machine has one: its DMA masters join the devices.
+	std::optional<std::string> blob = fdt.empty() ? std::nullopt : devicetree::readBlob(fdt);
+	if (machine.empty() && !blob) {
 		err << "heapsolve: error: nothing to describe: no memory map, DMA-BUF heap, udmabuf or DRM device could be read\n";
 		for (const std::string &note : machine.offer.notes)
 			err << "  " << note << "\n";
 		return kExitBadInput;
 	}
-	out << toYaml(machine);
+	std::string text = toYaml(machine);
+	if (blob) {
+		auto o = importOptions(dtbOptions, fdt, err);
+		if (!o)
+			return kExitBadInput;
+		o->devicesOnly = true;
+		for (const Heap &h : machine.offer.heaps)
+			o->taken.push_back(h.name);
+		for (const Device &d : machine.offer.devices)
+			o->taken.push_back(d.name);
+		auto yaml = devicetree::dtbToYaml(std::span(reinterpret_cast<const uint8_t *>(blob->data()), blob->size()), *o);
+		if (!yaml) {
+			err << yaml.error().message(fdt) << "\n";
+			return kExitBadInput;
+		}
+		if (machine.offer.devices.empty())
+			text += "devices:\n";
+		text += *yaml;
+	}
+	out << text;
 	return kExitOk;
 }
 

@@ -8,10 +8,11 @@
 
 #include "cli/check.h"
 #include "cli/kernel.h"
+#include "heapsolve/version.h"
 
 namespace {
 
-constexpr const char *kVersion = "heapsolve 0.1.0 (schema 1)";
+constexpr const char *kVersion = "heapsolve " HEAPSOLVE_VERSION_STRING " (schema 1)";
 
 } // namespace
 
@@ -57,8 +58,22 @@ int main(int argc, char **argv)
 
 	CLI::App *probe = app.add_subcommand(
 		"probe", "Describe this machine's heaps (DMA-BUF heaps, udmabuf, DRM devices and their planes' "
-			 "formats/modifiers) as schema-1 YAML. Exit 0; 2 when nothing can be read.");
-	probe->callback([&] { status = runProbe(std::cout, std::cerr); });
+			 "formats/modifiers) and its device tree's DMA masters (/sys/firmware/fdt) as schema-1 "
+			 "YAML; with --dtb, a device tree blob instead. Exit 0; 2 when nothing can be read.");
+	std::string probeDtb;
+	DtbProbeOptions probeOptions;
+	bool probeNoCapacity = false;
+	probe->add_option("--dtb", probeDtb,
+			  "read this device tree blob instead of the machine (offline): memory, CMA pools as heaps, "
+			  "DMA masters as devices; exit 2 on a bad blob");
+	probe->add_option("--profiles", probeOptions.profilesDir,
+			  "device profiles matched by DT compatible (default: none; e.g. profiles/)");
+	probe->add_flag("--no-capacity", probeNoCapacity, "leave the heap key `capacity` out (a comment keeps it)");
+	probe->callback([&] {
+		probeOptions.capacity = !probeNoCapacity;
+		status = probeDtb.empty() ? runProbeLive("/sys/firmware/fdt", probeOptions, std::cout, std::cerr)
+					  : runProbeDtb(probeDtb, probeOptions, std::cout, std::cerr);
+	});
 
 	std::vector<std::string> allocFiles;
 	std::string allocBuffer;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "heapsolve/conflict_text.h"
+
 namespace heapsolve::cli {
 
 namespace {
@@ -80,8 +82,9 @@ std::string solutionToText(const Solution &solution)
 			continue;
 		}
 		const Conflict &c = b.conflict();
-		out += "\n" + b.name + " cannot be allocated so that every user can use it.\n";
-		for (const std::string &sentence : c.explanation)
+		const ConflictText text = conflictText(b.name, c);
+		out += "\n" + text.headline + ":\n";
+		for (const std::string &sentence : text.sentences)
 			out += "  " + sentence + "\n";
 		if (!c.culprits.empty()) {
 			std::vector<std::vector<std::string>> rows2{ { "USER", "RULE", "VALUE", "WRITTEN AT" } };
@@ -95,23 +98,18 @@ std::string solutionToText(const Solution &solution)
 				pos = nl + 1;
 			}
 		}
-		if (!c.minimal.empty() && c.minimal.size() < c.culprits.size()) {
-			out += "  Minimal conflict (these alone cannot hold together; none of them can be left out):\n";
-			for (const Culprit &k : c.minimal)
-				out += "    " + k.user + " " + std::string(ruleName(k.rule)) + ": " + k.detail + " (" +
-				       k.at.fileLine() + ")\n";
+		if (!text.minimal.empty()) {
+			out += "  " + std::string(kMinimalHeading) + "\n";
+			for (const std::string &m : text.minimal)
+				out += "    " + m + "\n";
 		}
-		if (!c.split.empty()) {
-			out += "  Copy split (fewest buffers that each have a heap):\n";
-			for (size_t i = 0; i < c.split.size(); ++i) {
-				std::string users;
-				for (const std::string &u : c.split[i].users)
-					users += (users.empty() ? "" : ", ") + u;
-				out += "    " + std::to_string(i + 1) + ". heap " + c.split[i].heap + ": " + users + "\n";
-			}
+		if (!text.split.empty()) {
+			out += "  " + std::string(kSplitHeading) + "\n";
+			for (const std::string &g : text.split)
+				out += "    " + g + "\n";
 		}
-		if (c.suggestion)
-			out += "  Suggestion: " + *c.suggestion + "\n";
+		if (text.suggestion)
+			out += "  " + *text.suggestion + "\n";
 	}
 	return out;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The plain output of `check`: a table for people, then each failure explained in sentences.
+// The plain output of `check`: a table for people, then each failure explained in the words of
+// heapsolve/conflict_text.h, its culprits as a table.
 #pragma once
 
 #include <string>

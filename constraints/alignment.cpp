@@ -14,7 +14,8 @@ MergeResult<Alignment> merge(const Alignment &a, const Alignment &b)
 	auto size = checkedLcm(a.size, b.size);
 	if (!base || !stride || !height || !size)
 		return std::unexpected(MergeConflict{ "the common multiple of the alignments " + a.describe() +
-						      " and " + b.describe() + " does not fit in 64 bits" });
+						      " and " + b.describe() + " does not fit in 64 bits",
+						      {} });
 	return Alignment{ *base, *stride, *height, *size };
 }
 

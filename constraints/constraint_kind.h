@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "constraints/writers.h"
+
 namespace heapsolve {
 
 // Two values of one kind that cannot hold together (e.g. `cached` with `uncached`), or a merged
@@ -16,6 +18,9 @@ namespace heapsolve {
 // empty window set, the empty format set) that the solver reports with its culprits.
 struct MergeConflict {
 	std::string why;
+	// For sourced values (see sourced.h): the writers of both sides, whose rules cannot hold
+	// together. Empty for plain values, which know no writers.
+	Writers culprits;
 };
 
 template<typename K>

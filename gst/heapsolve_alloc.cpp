@@ -12,6 +12,7 @@
 #include "gst/formats.h"
 #include "gst/heapsolve_pool.h"
 #include "gst/request.h"
+#include "heapsolve/conflict_text.h"
 #include "heapsolve/loader.h"
 
 GST_DEBUG_CATEGORY(gst_heapsolve_debug);
@@ -272,10 +273,12 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 		return FALSE;
 	}
 	if (!result->ok()) {
-		const heapsolve::Conflict &conflict = result->conflict();
-		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("%s",
-			heapsolve::gst::conflictSummary(request.name, conflict).c_str()),
-			("%s", heapsolve::gst::conflictDetails(conflict).c_str()));
+		const heapsolve::ConflictText text = heapsolve::conflictText(request.name, result->conflict());
+		std::string details;
+		for (const std::string &line : heapsolve::conflictLines(text))
+			details += line + "\n";
+		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("%s", heapsolve::conflictSummary(text).c_str()),
+				  ("%s", details.c_str()));
 		return FALSE;
 	}
 

@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include "gst/heapsolve_alloc.h"
+#include "heapsolve/version.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_heapsolve_debug);
 
@@ -20,4 +21,4 @@ static gboolean plugin_init(GstPlugin *plugin)
  * gst/ (the library code it links is Apache-2.0, which LGPL-3.0 can carry). */
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, heapsolve,
 		  "Allocates video buffers where every device of the pipeline can use them",
-		  plugin_init, "0.1.0", "LGPL", "heapsolve", "https://heapsolve.invalid/")
+		  plugin_init, HEAPSOLVE_VERSION_STRING, "LGPL", "heapsolve", "https://heapsolve.invalid/")

@@ -83,28 +83,4 @@ Result<BufferResult> solveRequest(const std::vector<std::string> &files, const B
 	return parseError(Source{ kCapsFileName, 3, 11 }, "buffer '" + request.name + "' vanished while loading");
 }
 
-std::string conflictSummary(const std::string &buffer, const Conflict &conflict)
-{
-	std::string s = "buffer " + buffer + " is unsatisfiable:";
-	for (const Culprit &c : conflict.culprits) {
-		s += " [" + std::string(ruleName(c.rule)) + "] " + c.user + " " + c.detail;
-		if (!c.at.file.empty())
-			s += " (" + c.at.fileLine() + ")";
-		s += ";";
-	}
-	if (!s.empty() && s.back() == ';')
-		s.pop_back();
-	return s;
-}
-
-std::string conflictDetails(const Conflict &conflict)
-{
-	std::string s;
-	for (const std::string &line : conflict.explanation)
-		s += line + "\n";
-	if (conflict.suggestion)
-		s += "suggestion: " + *conflict.suggestion + "\n";
-	return s;
-}
-
 } // namespace heapsolve::gst

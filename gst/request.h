@@ -34,10 +34,4 @@ inline constexpr const char *kCapsFileName = "<caps>";
 // device, an overflow); an unsatisfiable buffer is a BufferResult holding a Conflict.
 Result<BufferResult> solveRequest(const std::vector<std::string> &files, const BufferRequest &request);
 
-// One line for an element error: "buffer X: rule address: display0 needs [...] (board.yaml:12); ...".
-std::string conflictSummary(const std::string &buffer, const Conflict &conflict);
-
-// The explanation sentences, one per line, for the error's debug string.
-std::string conflictDetails(const Conflict &conflict);
-
 } // namespace heapsolve::gst

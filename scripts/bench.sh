@@ -6,7 +6,7 @@
 # bench/results/*.json, the peak-RSS program on the generated 10,000-buffer system, and times the
 # `heapsolve check` process on a generated 1,000-buffer system with hyperfine (Debian package),
 # and the allocation ratio (raw DMA_HEAP_IOCTL_ALLOC against heapsolve) in the VM of
-# tests/vm/bench.sh (set HEAPSOLVE_TEST_KERNEL=/work/shared/kernel/bzImage-6.12-heaps for the CMA heap).
+# tests/vm/bench.sh (on the VM stage's own kernel, which has the CMA heap, or $HEAPSOLVE_TEST_KERNEL).
 # Then bench/callgrind.sh counts the instructions of loading and solving (repeatable, unlike
 # timings), and bench/compare.py prints the tables and exits non-zero when a target is missed.
 # Timings are noisy on a shared machine: decide with callgrind (see docs/performance.md).

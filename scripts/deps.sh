@@ -8,10 +8,12 @@ packages=(
 	# build
 	bazel-bootstrap bazel-rules-java g++ pkg-config
 	libyaml-cpp-dev libboost-graph-dev librange-v3-dev libcli11-dev libdrm-dev
-	libgtest-dev libgmock-dev libbenchmark-dev libyaml-dev
+	libgtest-dev libgmock-dev libbenchmark-dev libyaml-dev libfdt-dev
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
 	# tests: the independent oracle, the kernel under qemu
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
+	# tests: real device trees (tests/devicetree/real_dtbs.sh compiles and decompiles DTBs)
+	device-tree-compiler
 	# tests: libFuzzer's runtime (tests/fuzz), localedef's sources (tests/promises)
 	libclang-rt-14-dev locales
 )

@@ -1,15 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Builds heapsolve with Bazel and installs it under PREFIX:
-#   PREFIX/lib/libheapsolve.so.0.1.0 (+ libheapsolve.so.0, libheapsolve.so links)
-#   PREFIX/include/heapsolve/heapsolve.h
+#   PREFIX/lib/libheapsolve.so.VERSION (+ libheapsolve.so.0, libheapsolve.so links)
+#   PREFIX/include/heapsolve/heapsolve.h, version.h
 #   PREFIX/lib/pkgconfig/heapsolve.pc
 #   PREFIX/lib/gstreamer-1.0/libgstheapsolve.so   (GST_PLUGIN_PATH=PREFIX/lib/gstreamer-1.0)
 #   PREFIX/bin/heapsolve                          (the CLI, when //cli:heapsolve exists)
 # Usage: scripts/install.sh PREFIX
 set -eu
-
-version=0.1.0 # keep in step with heapsolve_version() (capi/) and GST_PLUGIN_DEFINE (gst/)
 
 if [ $# -ne 1 ] || [ -z "$1" ]; then
 	echo "usage: $0 PREFIX" >&2
@@ -18,8 +16,11 @@ fi
 mkdir -p "$1"
 prefix="$(cd "$1" && pwd)"
 cd "$(dirname "$0")/.."
+# The one place the version is written; heapsolve/version.h, and through it heapsolve_version(),
+# the plugin and the CLI, are generated from the same file.
+version="$(grep -v '^#' VERSION)"
 
-targets="//capi:libheapsolve.so //gst:libgstheapsolve.so"
+targets="//capi:libheapsolve.so //gst:libgstheapsolve.so //include/heapsolve:version_h"
 with_cli=no
 if [ -f cli/BUILD ] && grep -q 'name = "heapsolve"' cli/BUILD; then
 	targets="$targets //cli:heapsolve"
@@ -34,6 +35,7 @@ install -m 0755 "$bin/capi/libheapsolve.so" "$prefix/lib/libheapsolve.so.$versio
 ln -sf "libheapsolve.so.$version" "$prefix/lib/libheapsolve.so.0"
 ln -sf libheapsolve.so.0 "$prefix/lib/libheapsolve.so"
 install -m 0644 include/heapsolve/heapsolve.h "$prefix/include/heapsolve/heapsolve.h"
+install -m 0644 "$bin/include/heapsolve/version.h" "$prefix/include/heapsolve/version.h"
 sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" capi/heapsolve.pc.in >"$prefix/lib/pkgconfig/heapsolve.pc"
 install -m 0755 "$bin/gst/libgstheapsolve.so" "$prefix/lib/gstreamer-1.0/libgstheapsolve.so"
 if [ "$with_cli" = yes ]; then

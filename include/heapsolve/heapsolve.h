@@ -48,7 +48,8 @@ typedef struct heapsolve_system heapsolve_system;
 /* The answer for one buffer: a plan (heap, size, planes) or a conflict (culprits, explanation). */
 typedef struct heapsolve_plan heapsolve_plan;
 
-/* "0.1.0" */
+/* The library's MAJOR.MINOR.PATCH, as it was built: HEAPSOLVE_VERSION_STRING of the
+ * <heapsolve/version.h> installed with it. */
 HEAPSOLVE_API const char *heapsolve_version(void);
 /* "ok", "bad-input", "unsatisfiable", "system", "usage", "no-memory"; "unknown" otherwise. */
 HEAPSOLVE_API const char *heapsolve_status_name(heapsolve_status status);

@@ -121,7 +121,7 @@ TEST(Check, PlainOutputExplainsInSentences)
 	const std::string pipeline = writeFile("pipeline1.yaml", kPipeline);
 	CheckRun r = check({ board, pipeline }, false);
 	EXPECT_EQ(r.status, kExitUnsatisfiable);
-	EXPECT_NE(r.out.find("overlay cannot be allocated so that every user can use it."), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("buffer overlay is unsatisfiable:\n"), std::string::npos) << r.out;
 	EXPECT_NE(r.out.find("The address windows of the users do not meet"), std::string::npos) << r.out;
 	EXPECT_NE(r.out.find("rga     address  needs [0x0, 0x100000000)"), std::string::npos) << r.out;
 }

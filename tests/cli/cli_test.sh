@@ -3,6 +3,7 @@
 # The heapsolve binary's command line: help, version, usage errors and exit codes.
 set -u
 bin="$1"
+version="$(grep -v '^#' "$2")" # the file VERSION
 fails=0
 passes=0
 expect_status() {
@@ -25,7 +26,7 @@ expect_grep() {
 expect_status 0 "$bin" --help
 expect_grep "$TEST_TMPDIR/out" "check"
 expect_status 0 "$bin" --version
-expect_grep "$TEST_TMPDIR/out" "heapsolve 0.1.0 (schema 1)"
+expect_grep "$TEST_TMPDIR/out" "heapsolve $version (schema 1)"
 expect_status 0 "$bin" check --help
 expect_grep "$TEST_TMPDIR/out" "--json"
 expect_status 2 "$bin"

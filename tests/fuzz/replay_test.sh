@@ -6,6 +6,7 @@ set -eu
 loader="$1"
 solver="$2"
 document="$3"
+dtb="${4:-}"
 dir="tests/fuzz"
 inputs=()
 for f in "$dir"/corpus/* "$dir"/crashes/*; do
@@ -17,3 +18,7 @@ done
 "$loader" "${inputs[@]}"
 "$solver" "${inputs[@]}"
 "$document" "${inputs[@]}"
+# The device-tree importer on its own seeds (DTBs) and on the YAML inputs (bytes that are no DTB).
+if [ -n "$dtb" ]; then
+	"$dtb" "$dir"/corpus_dtb "${inputs[@]}"
+fi

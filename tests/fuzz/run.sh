@@ -11,7 +11,7 @@ seconds="${1:-60}"
 shift || true
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$top"
-read -r -a targets <<< "${FUZZ_TARGETS:-fuzz_loader fuzz_solve fuzz_document}"
+read -r -a targets <<< "${FUZZ_TARGETS:-fuzz_loader fuzz_solve fuzz_document fuzz_dtb}"
 out="${FUZZ_OUT:-$(mktemp -d /tmp/heapsolve-fuzz.XXXXXX)}"
 mkdir -p "$out"
 
@@ -31,8 +31,8 @@ for t in "${targets[@]}"; do
 	ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1" \
 	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 		"$bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-		-dict=tests/fuzz/yaml.dict -artifact_prefix="$out/$t/artifacts/" -print_final_stats=1 \
-		"$@" "$out/$t/corpus" tests/fuzz/corpus tests/fuzz/crashes > "$log" 2>&1
+		$([ "$t" = fuzz_dtb ] || echo -dict=tests/fuzz/yaml.dict) -artifact_prefix="$out/$t/artifacts/" -print_final_stats=1 \
+		"$@" "$out/$t/corpus" $([ "$t" = fuzz_dtb ] && echo tests/fuzz/corpus_dtb tests/fuzz/crashes || echo tests/fuzz/corpus tests/fuzz/crashes) > "$log" 2>&1
 	st=$?
 	runs="$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')"
 	cov="$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n 1)"

@@ -323,9 +323,9 @@ TEST(HeapsolveAlloc, UnsatisfiableSystemIsElementErrorNamingCulprits)
 	EXPECT_TRUE(g_error_matches(domain, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
 	g_error_free(domain);
 	EXPECT_NE(error.find("buffer alloc is unsatisfiable"), std::string::npos) << error;
-	EXPECT_NE(error.find("[address] display needs [0x40000000, 0x50000000) (" + kBoard + ":21)"),
+	EXPECT_NE(error.find("display (address): needs [0x40000000, 0x50000000), at " + kBoard + ":21"),
 		  std::string::npos) << error;
-	EXPECT_NE(error.find("[address] dma32 needs [0x60000000, 0x70000000) (" + kBoard + ":26)"),
+	EXPECT_NE(error.find("dma32 (address): needs [0x60000000, 0x70000000), at " + kBoard + ":26"),
 		  std::string::npos) << error;
 
 	// Before data flows: the caps were refused, so the first buffer is not negotiated.
@@ -349,7 +349,7 @@ TEST(HeapsolveAlloc, BufferCountMustFitTheHeap)
 	gst_element_set_bus(h->element, bus);
 	gst_harness_set_src_caps_str(h.get(), "video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1");
 	std::string error = popError(bus);
-	EXPECT_NE(error.find("[size] cma"), std::string::npos) << error;
+	EXPECT_NE(error.find("cma (size): "), std::string::npos) << error;
 	gst_element_set_bus(h->element, nullptr);
 	gst_object_unref(bus);
 

@@ -18,7 +18,7 @@ die() { echo "FAIL: $*" >&2; exit 1; }
 step "install into $prefix"
 scripts/install.sh "$prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; die "scripts/install.sh"; }
 for f in lib/libheapsolve.so.0 lib/libheapsolve.so include/heapsolve/heapsolve.h \
-	lib/pkgconfig/heapsolve.pc lib/gstreamer-1.0/libgstheapsolve.so; do
+	include/heapsolve/version.h lib/pkgconfig/heapsolve.pc lib/gstreamer-1.0/libgstheapsolve.so; do
 	[ -e "$prefix/$f" ] || die "missing $f"
 done
 

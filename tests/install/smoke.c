@@ -2,6 +2,7 @@
 /* Built by tests/install/run.sh with nothing but `cc $(pkg-config --cflags --libs heapsolve)`
  * against an installed prefix. Usage: smoke SYSTEM.yaml EXPECTED_VERSION */
 #include <heapsolve/heapsolve.h>
+#include <heapsolve/version.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(heapsolve_version(), argv[2]) != 0) {
 		fprintf(stderr, "library says version %s, heapsolve.pc says %s\n", heapsolve_version(), argv[2]);
+		return 1;
+	}
+	if (strcmp(heapsolve_version(), HEAPSOLVE_VERSION_STRING) != 0) {
+		fprintf(stderr, "library says version %s, heapsolve/version.h says %s\n", heapsolve_version(),
+			HEAPSOLVE_VERSION_STRING);
 		return 1;
 	}
 	path = argv[1];

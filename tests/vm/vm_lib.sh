@@ -3,16 +3,16 @@
 # by tests/vm/run.sh (the adapter tests) and tests/vm/bench.sh (the allocation benchmark).
 # Sourced, not run. The caller sets `repo` and `work` (a scratch directory it removes), then:
 #   vm_tools                     checks (and installs through scripts/deps.sh) qemu, cpio, busybox
-#   vm_kernel                    picks the kernel: sets $kernel and $modules, fills $root/lib/modules
+#   vm_kernel                    picks the kernel: sets $kernel, and $kernel_config to its .config
+#                                when one lies beside it
 #   vm_add BINARY NAME           copies BINARY to /NAME in the initramfs, with its shared libraries
-#   vm_initramfs COMMANDS        writes /init (mounts, modules, INFO lines, COMMANDS, power-off)
+#   vm_initramfs COMMANDS        writes /init (mounts, INFO lines, COMMANDS, power-off)
 #                                and packs $work/initrd.cpio.gz
 #   vm_boot TIMEOUT              boots it; the console goes to $work/console.log, the
 #                                @@HEAPSOLVE lines to $work/markers; sets $qemu_rc and $boot_s
 # Kernel: $HEAPSOLVE_TEST_KERNEL when set (a bzImage with everything built in, such as
-# /work/shared/kernel/bzImage-6.12-heaps), else Debian's linux-image-6.12-amd64 fetched with
-# `apt-get download` into $HEAPSOLVE_VM_CACHE (modules udmabuf and vgem loaded from it; that
-# kernel has no CMA heap and no vkms).
+# ../shared/kernel/bzImage-6.12-media), else the kernel of tests/vm/kernel/config.fragment, which
+# tests/vm/kernel/build.sh builds from Debian's linux-source-6.12 on the first run and caches.
 # Needs: qemu-system-x86, busybox-static, cpio (apt-get install -y qemu-system-x86 busybox-static cpio).
 # The caller defines die() (print why and exit non-zero).
 
@@ -27,64 +27,24 @@ vm_tools() {
 	[ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
 		die "/bin/busybox is not a static busybox (apt-get install -y busybox-static)"
 	root=$work/root
-	mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp}
 }
 
 vm_kernel() {
-	local cache=${HEAPSOLVE_VM_CACHE:-$repo/.vm-cache}
-	modules=""
 	if [ -n "${HEAPSOLVE_TEST_KERNEL:-}" ]; then
 		kernel=$HEAPSOLVE_TEST_KERNEL
 		[ -f "$kernel" ] || die "HEAPSOLVE_TEST_KERNEL=$kernel does not exist"
 		echo "$(basename "$0"): kernel $kernel (\$HEAPSOLVE_TEST_KERNEL)"
-		return 0
+	else
+		echo "$(basename "$0"): HEAPSOLVE_TEST_KERNEL unset: the kernel of tests/vm/kernel/config.fragment, built once and cached"
+		kernel=$("$repo/tests/vm/kernel/build.sh" | tail -n 1) && [ -f "$kernel" ] ||
+			die "building the test kernel failed (tests/vm/kernel/build.sh)"
+		echo "$(basename "$0"): kernel $kernel"
 	fi
-	echo "$(basename "$0"): HEAPSOLVE_TEST_KERNEL unset: using Debian's linux-image-6.12-amd64 (no CMA heap, no vkms: those tests will skip)"
-	mkdir -p "$cache"
-	local pkg moddir
-	pkg=$(apt-cache depends linux-image-6.12-amd64 2>/dev/null | awk '/Depends: linux-image-6.12/ { print $2; exit }')
-	[ -n "$pkg" ] || die "cannot resolve linux-image-6.12-amd64 (apt-get update?)"
-	if [ ! -d "$cache/$pkg" ]; then
-		(cd "$cache" && apt-get download "$pkg") || die "apt-get download $pkg failed"
-		dpkg-deb -x "$cache/${pkg}"_*.deb "$cache/$pkg.tmp" && mv "$cache/$pkg.tmp" "$cache/$pkg"
-	fi
-	kernel=$(ls "$cache/$pkg"/boot/vmlinuz-* | head -1)
-	moddir=$(ls -d "$cache/$pkg"/lib/modules/* | head -1)
-	# udmabuf and vgem with their dependencies, in load order. The package has no modules.dep
-	# (depmod writes it at install time), so read each module's own depends= from .modinfo.
-	unpack() {
-		case "$1" in
-		*.xz) xz -dc "$1" ;;
-		*.zst) zstd -qdc "$1" ;;
-		*) cat "$1" ;;
-		esac
-	}
-	want=""
-	resolve() {
-		local rel file deps d
-		rel=$(grep -E "(^|/)$1\.ko\$" "$moddir/modules.order" | head -1 || true)
-		if [ -z "$rel" ]; then
-			grep -qE "(^|/)$1\.ko\$" "$moddir/modules.builtin" 2>/dev/null ||
-				echo "$(basename "$0"): $1 is not a module of this kernel (built in, or absent: then its tests skip)"
-			return 0
-		fi
-		file=$(ls "$moddir/$rel"* | head -1)
-		case " $want " in *" $file "*) return 0 ;; esac
-		deps=$(unpack "$file" | tr '\0' '\n' | grep -a '^depends=' | head -1 | cut -d= -f2 | tr ',' ' ' || true)
-		for d in $deps; do
-			resolve "$d"
-		done
-		want="$want $file"
-	}
-	resolve udmabuf
-	resolve vgem
-	local m name
-	for m in $want; do
-		name=$(basename "$m" | sed 's/\.ko.*//')
-		unpack "$m" >"$root/lib/modules/$name.ko"
-		modules="$modules $name"
-	done
-	echo "$(basename "$0"): kernel $kernel, modules:$modules"
+	# Its .config, where one lies beside it: build.sh's cache has bzImage and config, the shared
+	# directory bzImage-6.12-media and config-6.12-media.
+	kernel_config=$(dirname "$kernel")/$(basename "$kernel" | sed 's/bzImage/config/')
+	[ "$kernel_config" != "$kernel" ] && [ -f "$kernel_config" ] || kernel_config=""
 }
 
 # A static binary goes in alone; a dynamic one brings the libraries ldd names (and the loader)
@@ -109,7 +69,6 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-for m in $modules; do insmod /lib/modules/\$m.ko || echo "@@HEAPSOLVE INFO insmod \$m failed"; done
 echo "@@HEAPSOLVE INFO kernel \$(uname -r): \$(cat /proc/cmdline)"
 echo "@@HEAPSOLVE INFO heaps: \$(ls /dev/dma_heap 2>/dev/null | tr '\n' ' ') dri: \$(ls /dev/dri 2>/dev/null | tr '\n' ' ') udmabuf: \$(ls /dev/udmabuf 2>/dev/null)"
 $1
@@ -120,13 +79,19 @@ INIT
 }
 
 # cma=64M@0-256M places the default CMA area below 256 MiB, which the placement test checks.
+# vivid.allocators=1 makes vivid use videobuf2-dma-contig (it then needs physically contiguous
+# dma-bufs), and 1 GiB leaves the V4L2 drivers and GStreamer room (../shared/kernel/README.md: the
+# media kernel's command line). no_timer_check: under TCG on a loaded host the kernel's boot-time
+# check of the timer interrupt can miss its window and panic ("IO-APIC + timer doesn't work!",
+# seen here with a load average of 22); no_timer_check makes timer_irq_works() answer yes at once
+# (arch/x86/kernel/apic/io_apic.c in 6.12), and the timer itself works.
 vm_boot() {
 	local start
 	start=$(date +%s)
 	set +e
-	timeout "$1" qemu-system-x86_64 -nographic -no-reboot -m 512M -smp 1 -nic none \
+	timeout "$1" qemu-system-x86_64 -nographic -no-reboot -m 1024M -smp 1 -nic none \
 		-kernel "$kernel" -initrd "$work/initrd.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=1 cma=64M@0-256M" </dev/null >"$work/console.log" 2>&1
+		-append "console=ttyS0 panic=-1 quiet loglevel=1 cma=64M@0-256M vivid.allocators=1 no_timer_check" </dev/null >"$work/console.log" 2>&1
 	qemu_rc=$?
 	set -e
 	boot_s=$(($(date +%s) - start))

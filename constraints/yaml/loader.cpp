@@ -896,42 +896,9 @@ Result<System> parseSystem(std::span<const InputFile> files)
 	return std::move(loader.sys);
 }
 
-Result<void> requireAppliedAdditions(const System &sys)
-{
-	auto refuse = [](const Source &at, const std::string &what) -> Result<void> {
-		return parseError(at, what + ": this build reads it but its solver does not apply it yet "
-					     "(schema additions of 2026-12); plans would ignore it");
-	};
-	if (sys.pageSize.written && sys.pageSize.value != kDefaultPageSize)
-		return refuse(sys.pageSize.at, "page_size " + std::to_string(sys.pageSize.value));
-	for (const Heap &h : sys.heaps)
-		if (h.capacity)
-			return refuse(h.capacity->at, "heap '" + h.name + "' capacity");
-	auto rules = [&](const RuleSet &r, const std::string &who) -> Result<void> {
-		if (r.modifiersPerFormat)
-			return refuse(r.modifiersPerFormat->at, who + ": modifiers per format");
-		if (r.chromaStride && r.chromaStride->value == ChromaStride::Derived)
-			return refuse(r.chromaStride->at, who + ": chroma_stride: derived");
-		return {};
-	};
-	for (const Device &d : sys.devices) {
-		if (auto r = rules(d.rules, d.name); !r)
-			return r;
-		for (const Plane &p : d.planes)
-			if (auto r = rules(p.rules, d.name + "/" + p.name); !r)
-				return r;
-	}
-	return {};
-}
-
 Result<System> loadSystem(std::span<const InputFile> files)
 {
-	auto sys = parseSystem(files);
-	if (!sys)
-		return sys;
-	if (auto r = requireAppliedAdditions(*sys); !r)
-		return std::unexpected(r.error());
-	return sys;
+	return parseSystem(files);
 }
 
 Result<System> loadSystemFromPaths(std::span<const std::string> paths)

@@ -23,13 +23,8 @@ struct InputFile {
 // the additions of 2026-12 (page_size, capacity, per-format modifiers, chroma_stride) included.
 Result<System> parseSystem(std::span<const InputFile> files);
 
-// Transitional, until the solver applies the additions of 2026-12: a system that uses one in a
-// way that changes an answer (page_size other than 4096, a heap capacity, modifiers per format,
-// chroma_stride: derived) is refused at that key, so that no plan silently ignores it.
-Result<void> requireAppliedAdditions(const System &system);
-
-// parseSystem(), then requireAppliedAdditions(): what check, alloc, the C API and the
-// GStreamer element load.
+// parseSystem(): what check, alloc, the C API and the GStreamer element load. The solver applies
+// every addition of 2026-12, so nothing read is refused after parsing.
 Result<System> loadSystem(std::span<const InputFile> files);
 
 // Reads the files from disk, then loadSystem(). A file that cannot be read is a ParseError at FILE.

@@ -15,7 +15,7 @@ for ex in examples/*/; do
 	run "$ex" "$ex"*.yaml
 done
 while read -r status rest; do
-	# Exit 2 is bad input (profiles/README.md: keys this build's solver refuses): nothing to explain.
+	# Exit 2 is bad input: it prints no JSON and has nothing to explain.
 	case "$status" in ''|'#'*|2) continue ;; esac
 	files="${rest%% -- *}"
 	args=()

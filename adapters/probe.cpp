@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "heapsolve/probe.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -97,13 +99,26 @@ void rules(std::ostringstream &out, const std::string &indent, const RuleSet &r)
 		out << indent << "formats: " << list(r.formats->value) << "\n";
 	if (r.modifiers && r.modifiers->written)
 		out << indent << "modifiers: " << list(r.modifiers->value) << "\n";
+	if (r.modifiersPerFormat && !r.modifiersPerFormat->value.empty()) {
+		// Per format, as KMS reports them (IN_FORMATS), one format a line.
+		out << indent << "modifiers:\n";
+		for (const FormatModifiers &f : r.modifiersPerFormat->value)
+			out << indent << "  " << f.format << ": " << list(f.modifiers.value) << "\n";
+	}
 }
 
 } // namespace
 
+uint64_t systemPageSize()
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	return page > 0 ? static_cast<uint64_t>(page) : kDefaultPageSize;
+}
+
 MachineDescription probeMachine(const ProbeOptions &options)
 {
 	MachineDescription m;
+	m.pageSize = options.pageSize;
 	m.memory = readSystemRam(options.iomem);
 	if (m.memory.empty())
 		m.offer.notes.push_back("memory: " + options.iomem + " shows no System RAM addresses (root only)");
@@ -132,6 +147,9 @@ std::string toYaml(const MachineDescription &m)
 	for (const std::string &n : m.offer.notes)
 		out << "# " << n << "\n";
 	out << "version: 1\n";
+	// The schema's default is 4096; other kernels (16 KiB or 64 KiB pages on arm64) say so.
+	if (m.pageSize != kDefaultPageSize)
+		out << "page_size: " << m.pageSize << " # sysconf(_SC_PAGESIZE)\n";
 	if (!m.memory.empty()) {
 		out << "memory:\n";
 		windows(out, "  ", m.memory);

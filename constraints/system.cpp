@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "heapsolve/system.h"
 
+#include <algorithm>
 #include <array>
 #include <type_traits>
 #include <utility>
@@ -113,6 +114,34 @@ WrittenConstraints RuleSet::constraints(bool iommu) const
 		written(std::type_identity<CacheMode>{}, cache->at);
 	}
 	return w;
+}
+
+std::string_view chromaStrideName(ChromaStride c)
+{
+	return c == ChromaStride::Derived ? "derived" : "aligned";
+}
+
+const Located<std::vector<std::string>> *RuleSet::modifiersFor(std::string_view format) const
+{
+	if (modifiers)
+		return &*modifiers;
+	if (modifiersPerFormat)
+		for (const FormatModifiers &f : modifiersPerFormat->value)
+			if (f.format == format)
+				return &f.modifiers;
+	return nullptr;
+}
+
+bool RuleSet::mappingRefuses(std::string_view format) const
+{
+	return modifiersPerFormat && !modifiersFor(format);
+}
+
+std::optional<uint64_t> Heap::orderingTotal() const
+{
+	if (regionsFrom == RegionsFrom::Unknown)
+		return capacity ? std::optional(capacity->value) : std::nullopt;
+	return capacity ? std::min(capacity->value, regionTotal) : regionTotal;
 }
 
 const Plane *Device::findPlane(std::string_view plane) const

@@ -16,7 +16,7 @@ namespace heapsolve {
 struct BufferNeeds {
 	AddressWindows windows;                // intersection over users without IOMMU
 	bool contiguous = false;
-	uint64_t heapBaseAlign = 4096;         // lcm(4096, base alignments of users without IOMMU)
+	uint64_t heapBaseAlign = 4096;         // lcm(page_size, base alignments of users without IOMMU)
 	std::optional<CacheMode::Value> cache; // nullopt: cached and uncached were both asked
 	uint64_t size = 0;                     // one buffer
 	uint64_t total = 0;                    // count x size

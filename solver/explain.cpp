@@ -222,7 +222,8 @@ std::optional<std::string> suggestHeap(Trial &trial, const Policy &policy, const
 		text += "@" + formatHex(range->begin) + "-" + formatHex(range->end);
 	text += ") and describe it in heaps: {name: " + h.name + ", backend: dma-heap, contiguous: true" +
 		(h.cached.value ? "" : ", cached: false") + (h.isProtected.value ? ", protected: true" : "") +
-		(needs.heapBaseAlign > 4096 ? ", align: " + formatSize(needs.heapBaseAlign) : "") +
+		// A heap's align defaults to page_size: written only when more is needed.
+		(needs.heapBaseAlign > trial.system().pageSize.value ? ", align: " + formatSize(needs.heapBaseAlign) : "") +
 		", regions: [{base: " + formatHex(range->begin) + ", size: " + formatSize(*poolSize) +
 		"}]}; the buffer then goes to it.";
 	return text;

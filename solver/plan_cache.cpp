@@ -134,6 +134,21 @@ public:
 		optional(r.cache, [&](const Located<CacheMode::Value> &l) {
 			located(l, [&](CacheMode::Value v) { u64(static_cast<uint64_t>(v)); });
 		});
+		// `derived` changes the layout.
+		optional(r.chromaStride, [&](const Located<ChromaStride> &l) {
+			located(l, [&](ChromaStride v) { u64(static_cast<uint64_t>(v)); });
+		});
+		// A mapping gives the modifier list per format, and refuses the formats it leaves out.
+		optional(r.modifiersPerFormat, [&](const Located<std::vector<FormatModifiers>> &l) {
+			located(l, [&](const std::vector<FormatModifiers> &v) {
+				u64(v.size());
+				for (const FormatModifiers &f : v) {
+					str(f.format);
+					source(f.at);
+					located(f.modifiers, [&](const std::vector<std::string> &m) { names(m); });
+				}
+			});
+		});
 	}
 	void device(const Device &d)
 	{
@@ -174,6 +189,7 @@ public:
 		locatedBool(h.isProtected);
 		locatedU64(h.align);
 		optional(h.maxBuffer, [&](const Located<uint64_t> &l) { locatedU64(l); });
+		optional(h.capacity, [&](const Located<uint64_t> &l) { locatedU64(l); });
 		u64(h.regionTotal);
 		u64(h.largestRegion);
 	}
@@ -240,6 +256,8 @@ void canonicalRequest(const System &system, const Policy &policy, size_t buffer,
 	w.u64(b.consumers.size());
 	for (const UserRef &c : b.consumers)
 		w.user(system, c);
+	// The page size starts A_base and the heap alignment rule: it changes plans.
+	w.u64(system.pageSize.value);
 
 	w.u64(system.heaps.size());
 	for (const Heap &h : system.heaps)

@@ -144,6 +144,9 @@ private:
 	std::vector<RuleSource> sources_;
 	std::deque<RuleSet> overrides_; // the rule sets of sources with waived rules
 	size_t userCount_ = 0;
+	// Per user: a per-format modifier mapping of its device or a plane it brings lacks the
+	// buffer's format, so the whole user takes no part in the modifier rule.
+	std::vector<bool> leavesModifiers_;
 
 	ConstraintFold fold_; // every kind over every source, a writer each (its index in sources_)
 	Conflict conflict_;
@@ -151,8 +154,8 @@ private:
 
 	AddressWindows windows_;              // intersection over users without IOMMU
 	bool contiguous_ = false;
-	Alignment align_;                     // A_base includes the 4096-byte page
-	uint64_t heapBaseAlign_ = 4096;       // lcm(4096, base alignments of users without IOMMU)
+	Alignment align_;                     // A_base includes the page (page_size)
+	uint64_t heapBaseAlign_ = 4096;       // lcm(page_size, base alignments of users without IOMMU)
 	std::optional<CacheMode::Value> cache_; // nullopt: cached and uncached both asked
 	std::string modifier_;
 	Layout layout_;
@@ -179,6 +182,12 @@ void BufferSolver::applyRelaxation()
 		waive(Rule::Stride, rules.maxStride);
 		waive(Rule::Format, rules.formats);
 		waive(Rule::Modifier, rules.modifiers);
+		waive(Rule::Modifier, rules.modifiersPerFormat);
+		// A mapping that leaves the buffer's format out is a format refusal: waived with it.
+		if (rules.mappingRefuses(buffer_.format.value->name) && relax_.waives(s.label, Rule::Format)) {
+			rules.modifiersPerFormat.reset();
+			changed = true;
+		}
 		waive(Rule::Cache, rules.cache);
 		if (changed) {
 			overrides_.push_back(std::move(rules));
@@ -196,16 +205,38 @@ WrittenConstraints BufferSolver::written(size_t i) const
 		w.values.get<Protection>().canAccess = s.canAccessProtected();
 		w.at[kKindIndex<Protection>] = &s.device->canAccessProtected.at;
 	}
+	// Modifiers written per format: the list for the buffer's format; a user that some mapping
+	// refuses the format leaves the modifier rule (its format conflict says why).
+	if (s.user < leavesModifiers_.size() && leavesModifiers_[s.user]) {
+		w.values.get<ModifierSet>() = ModifierSet::any();
+		w.at[kKindIndex<ModifierSet>] = nullptr;
+	} else if (s.rules().modifiersPerFormat) {
+		// Cited at the format's key, as a plain list is at `modifiers`.
+		for (const FormatModifiers &f : s.rules().modifiersPerFormat->value)
+			if (f.format == buffer_.format.value->name) {
+				w.values.get<ModifierSet>() = ModifierSet::viewing(f.modifiers.value);
+				w.at[kKindIndex<ModifierSet>] = &f.at;
+				break;
+			}
+	}
 	return w;
 }
 
 Result<void> BufferSolver::foldUsers()
 {
-	// The page is where the base alignment starts: A_base = lcm(4096, ...).
-	fold_.get<Alignment>() = Fold<Alignment>(Sourced<Alignment>{ Alignment{ 4096, 1, 1, 1 }, {} });
+	// The page is where the base alignment starts: A_base = lcm(page_size, ...), and so does the
+	// heap alignment rule (schema additions of 2026-12; page_size defaults to 4096).
+	const uint64_t page = system_.pageSize.value;
+	heapBaseAlign_ = page;
+	fold_.get<Alignment>() = Fold<Alignment>(Sourced<Alignment>{ Alignment{ page, 1, 1, 1 }, {} });
+	for (const RuleSource &s : sources_)
+		userCount_ = std::max(userCount_, s.user + 1);
+	leavesModifiers_.assign(userCount_, false);
+	for (const RuleSource &s : sources_)
+		if (s.rules().mappingRefuses(buffer_.format.value->name))
+			leavesModifiers_[s.user] = true;
 	for (size_t i = 0; i < sources_.size(); ++i) {
 		const RuleSource &s = sources_[i];
-		userCount_ = std::max(userCount_, s.user + 1);
 		fold_.add(written(i).values, i);
 		if (!s.iommu() && s.rules().alignBase) {
 			auto base = checkedLcm(heapBaseAlign_, s.rules().alignBase->value);
@@ -292,6 +323,22 @@ void BufferSolver::judgeUsers(std::type_identity<AddressWindows>)
 void BufferSolver::judgeUsers(std::type_identity<FormatSet>)
 {
 	const std::string_view format = buffer_.format.value->name;
+	// A per-format modifier mapping without the buffer's format refuses it too: one conflict per
+	// mapping, named where the mapping is written (the device or device/plane), besides any
+	// `formats` list's.
+	for (const RuleSource &s : sources_) {
+		if (!s.rules().mappingRefuses(format))
+			continue;
+		usersConflict_ = true;
+		const auto &mapping = *s.rules().modifiersPerFormat;
+		std::string keys;
+		for (const FormatModifiers &f : mapping.value)
+			keys += (keys.empty() ? "" : ", ") + f.format;
+		addCulprit(s.label, Rule::Format, "modifiers per format for [" + keys + "], not " + std::string(format),
+			   mapping.at);
+		conflict_.explanation.push_back(s.label + " does not accept format " + std::string(format) +
+						" (its modifiers are given for " + keys + " only).");
+	}
 	if (fold_.get<FormatSet>().value().accepts(format))
 		return;
 	// The culprits: the writers whose own list leaves the buffer's format out.
@@ -513,6 +560,13 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 			reason([&] { return "its regions total " + formatSize(heap.regionTotal); });
 		}
 	}
+	// A heap's capacity (a CMA pool's size) bounds what it hands out, whatever its regions.
+	if (heap.capacity && total_ > heap.capacity->value && !sizeWaived) {
+		fail(Rule::Size,
+		     [&] { return "capacity " + formatSize(heap.capacity->value) + " < count x size " + std::to_string(total_); },
+		     heap.capacity->at);
+		reason([&] { return "its capacity is " + formatSize(heap.capacity->value); });
+	}
 	if (record && !reasons.empty()) {
 		std::string sentence = "Heap " + heap.name + " cannot hold it: ";
 		for (size_t i = 0; i < reasons.size(); ++i)
@@ -534,16 +588,17 @@ std::vector<const Heap *> BufferSolver::orderEligible(const std::vector<const He
 		if (std::find(out.begin(), out.end(), h) == out.end())
 			rest.push_back(h);
 	// Scarce memory is kept for those who need it: scattered before contiguous, then larger first
-	// (unknown regions count as larger than any number), then by name in byte order.
+	// (a heap's total is its region sum capped by its capacity, or its capacity alone; unknown
+	// counts as larger than any number), then by name in byte order.
 	std::sort(rest.begin(), rest.end(), [](const Heap *a, const Heap *b) {
 		if (a->contiguous.value != b->contiguous.value)
 			return !a->contiguous.value;
-		const bool aUnknown = a->regionsFrom == RegionsFrom::Unknown;
-		const bool bUnknown = b->regionsFrom == RegionsFrom::Unknown;
-		if (aUnknown != bUnknown)
-			return aUnknown;
-		if (!aUnknown && a->regionTotal != b->regionTotal)
-			return a->regionTotal > b->regionTotal;
+		const std::optional<uint64_t> aTotal = a->orderingTotal();
+		const std::optional<uint64_t> bTotal = b->orderingTotal();
+		if (aTotal.has_value() != bTotal.has_value())
+			return !aTotal.has_value();
+		if (aTotal && *aTotal != *bTotal)
+			return *aTotal > *bTotal;
 		return a->name < b->name;
 	});
 	out.insert(out.end(), rest.begin(), rest.end());
@@ -556,7 +611,13 @@ Result<BufferResult> BufferSolver::run()
 		return std::unexpected(a.error());
 
 	// The layout is computed for every buffer, satisfiable or not: an overflow is bad input.
-	auto layout = computeLayout(*buffer_.format.value, buffer_.width.value, buffer_.height.value, align_);
+	// A user says `chroma_stride: derived` when its device or any plane it brings does; one such
+	// user derives the chroma strides of the whole buffer from its luma stride.
+	const bool derived = std::any_of(sources_.begin(), sources_.end(), [](const RuleSource &s) {
+		return s.rules().chromaStride && s.rules().chromaStride->value == ChromaStride::Derived;
+	});
+	auto layout = computeLayout(*buffer_.format.value, buffer_.width.value, buffer_.height.value, align_,
+				    derived ? ChromaStride::Derived : ChromaStride::Aligned);
 	if (!layout)
 		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + layout.error());
 	layout_ = std::move(*layout);

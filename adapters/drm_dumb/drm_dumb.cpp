@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sys/stat.h>
@@ -144,8 +145,7 @@ Result<UniqueFd> openPrimary(const std::string &node)
 struct PlaneInfo {
 	std::string type; // primary, overlay, cursor
 	std::vector<uint32_t> formats;
-	std::vector<uint64_t> modifiers; // in IN_FORMATS order, distinct
-	bool hasInFormats = false;
+	std::optional<std::vector<InFormat>> inFormats; // when the plane has a readable IN_FORMATS
 };
 
 std::vector<PlaneInfo> readPlanes(int fd)
@@ -175,25 +175,8 @@ std::vector<PlaneInfo> readPlanes(int fd)
 										  "overlay";
 			} else if (std::strcmp(prop->name, "IN_FORMATS") == 0) {
 				drmModePropertyBlobPtr blob = drmModeGetPropertyBlob(fd, static_cast<uint32_t>(props->prop_values[p]));
-				if (blob && blob->length >= sizeof(drm_format_modifier_blob)) {
-					// include/uapi/drm/drm_mode.h: a header, the formats, then
-					// modifiers each with a bitmask of the formats they apply to.
-					const auto *hdr = static_cast<const drm_format_modifier_blob *>(blob->data);
-					const auto *base = static_cast<const uint8_t *>(blob->data);
-					const uint64_t end = uint64_t(hdr->modifiers_offset) +
-							     uint64_t(hdr->count_modifiers) * sizeof(drm_format_modifier);
-					if (end <= blob->length) {
-						info.hasInFormats = true;
-						const auto *mods = reinterpret_cast<const drm_format_modifier *>(base + hdr->modifiers_offset);
-						for (uint32_t m = 0; m < hdr->count_modifiers; ++m) {
-							uint64_t mod = mods[m].modifier;
-							if (mod == DRM_FORMAT_MOD_INVALID)
-								continue;
-							if (std::find(info.modifiers.begin(), info.modifiers.end(), mod) == info.modifiers.end())
-								info.modifiers.push_back(mod);
-						}
-					}
-				}
+				if (blob)
+					info.inFormats = parseInFormats(blob->data, blob->length);
 				drmModeFreePropertyBlob(blob);
 			}
 			drmModeFreeProperty(prop);
@@ -213,6 +196,70 @@ bool supportsDumb(int fd)
 }
 
 } // namespace
+
+Located<std::vector<FormatModifiers>> unionOfPlanes(const std::vector<Plane> &planes, const Source &at)
+{
+	// A device's list is intersected with each plane's: without a mapping of its own the
+	// device would default to [LINEAR] and no plane could ever get another modifier. Per format,
+	// the union of the planes' lists, in order of first appearance (plane order, then each
+	// plane's order). A plane with a plain list brings it for each of its formats.
+	Located<std::vector<FormatModifiers>> out{ {}, at, true };
+	auto add = [&](const std::string &format, const std::vector<std::string> &mods) {
+		auto it = std::find_if(out.value.begin(), out.value.end(),
+				       [&](const FormatModifiers &e) { return e.format == format; });
+		if (it == out.value.end()) {
+			out.value.push_back({ format, at, { {}, at, true } });
+			it = std::prev(out.value.end());
+		}
+		for (const std::string &m : mods)
+			if (std::find(it->modifiers.value.begin(), it->modifiers.value.end(), m) == it->modifiers.value.end())
+				it->modifiers.value.push_back(m);
+	};
+	for (const Plane &p : planes) {
+		if (p.rules.modifiersPerFormat) {
+			for (const FormatModifiers &f : p.rules.modifiersPerFormat->value)
+				add(f.format, f.modifiers.value);
+		} else if (p.rules.formats && p.rules.modifiers) {
+			for (const std::string &f : p.rules.formats->value)
+				add(f, p.rules.modifiers->value);
+		}
+	}
+	return out;
+}
+
+std::optional<std::vector<InFormat>> parseInFormats(const void *data, size_t length)
+{
+	// include/uapi/drm/drm_mode.h: a header, the formats (u32 each), then the modifiers, each
+	// with a 64-bit mask of the formats it applies to, starting at format index `offset`.
+	if (!data || length < sizeof(drm_format_modifier_blob))
+		return std::nullopt;
+	drm_format_modifier_blob hdr;
+	std::memcpy(&hdr, data, sizeof(hdr));
+	const uint64_t formatsEnd = uint64_t(hdr.formats_offset) + uint64_t(hdr.count_formats) * sizeof(uint32_t);
+	const uint64_t modifiersEnd =
+		uint64_t(hdr.modifiers_offset) + uint64_t(hdr.count_modifiers) * sizeof(drm_format_modifier);
+	if (formatsEnd > length || modifiersEnd > length)
+		return std::nullopt;
+	const auto *base = static_cast<const uint8_t *>(data);
+	std::vector<InFormat> out(hdr.count_formats);
+	for (uint32_t f = 0; f < hdr.count_formats; ++f)
+		std::memcpy(&out[f].fourcc, base + hdr.formats_offset + f * sizeof(uint32_t), sizeof(uint32_t));
+	for (uint32_t m = 0; m < hdr.count_modifiers; ++m) {
+		drm_format_modifier mod;
+		std::memcpy(&mod, base + hdr.modifiers_offset + m * sizeof(drm_format_modifier), sizeof(mod));
+		if (mod.modifier == DRM_FORMAT_MOD_INVALID)
+			continue;
+		for (uint32_t bit = 0; bit < 64; ++bit) {
+			const uint64_t f = uint64_t(mod.offset) + bit;
+			if (!(mod.formats & (uint64_t{ 1 } << bit)) || f >= out.size())
+				continue;
+			auto &list = out[f].modifiers;
+			if (std::find(list.begin(), list.end(), mod.modifier) == list.end())
+				list.push_back(mod.modifier);
+		}
+	}
+	return out;
+}
 
 std::vector<DrmNodes> listDrmDevices()
 {
@@ -308,13 +355,31 @@ Result<Offer> DrmDumbAdapter::probe()
 			}
 			if (!formats.empty())
 				plane.rules.formats = probed(formats);
-			std::vector<std::string> modifiers;
-			for (uint64_t m : p.modifiers)
-				modifiers.push_back(modifierName(m));
-			// A plane without IN_FORMATS takes LINEAR only (the kernel's legacy rule).
-			if (modifiers.empty())
-				modifiers.push_back(std::string(kLinearModifier));
-			plane.rules.modifiers = probed(modifiers);
+			if (p.inFormats) {
+				// Per format, as IN_FORMATS gives them; a known format the blob lists with no
+				// modifier is taken with none (left out of the mapping, so refused).
+				Located<std::vector<FormatModifiers>> mapping = probed(std::vector<FormatModifiers>{});
+				for (const InFormat &f : *p.inFormats) {
+					const char *name = formatName(f.fourcc);
+					if (!name || f.modifiers.empty())
+						continue;
+					auto known = std::find_if(mapping.value.begin(), mapping.value.end(),
+								  [&](const FormatModifiers &e) { return e.format == name; });
+					if (known != mapping.value.end())
+						continue;
+					std::vector<std::string> names;
+					for (uint64_t m : f.modifiers)
+						names.push_back(modifierName(m));
+					mapping.value.push_back({ name, dev.at, probed(names) });
+				}
+				if (!mapping.value.empty())
+					plane.rules.modifiersPerFormat = std::move(mapping);
+				else
+					plane.rules.modifiers = probed(std::vector<std::string>{ std::string(kLinearModifier) });
+			} else {
+				// A plane without IN_FORMATS takes LINEAR only (the kernel's legacy rule).
+				plane.rules.modifiers = probed(std::vector<std::string>{ std::string(kLinearModifier) });
+			}
 			if (!unknown.empty()) {
 				std::string list;
 				for (const auto &u : unknown)
@@ -324,6 +389,12 @@ Result<Offer> DrmDumbAdapter::probe()
 			}
 			dev.planes.push_back(std::move(plane));
 		}
+		// Only planes with IN_FORMATS can take more than LINEAR; without any, the device's
+		// default [LINEAR] already is the union. Planes that name no known format bring nothing.
+		const bool perFormat = std::any_of(dev.planes.begin(), dev.planes.end(),
+						   [](const Plane &p) { return p.rules.modifiersPerFormat.has_value(); });
+		if (auto all = unionOfPlanes(dev.planes, dev.at); perFormat && !all.value.empty())
+			dev.rules.modifiersPerFormat = std::move(all);
 		offer.notes.push_back("device '" + dev.name + "': KMS planes of " + d.primary);
 		offer.devices.push_back(std::move(dev));
 	}

@@ -3,6 +3,9 @@
 // (DRM_IOCTL_MODE_CREATE_DUMB + PRIME export) as the drm-dumb backend.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,22 @@ struct DrmNodes {
 	std::string render;  // /dev/dri/renderDN, empty when the device has none
 	std::string driver;  // the kernel driver's name, from sysfs ("vkms", "vgem", "i915")
 };
+
+// One format of a KMS plane's IN_FORMATS blob with the modifiers the driver takes for it, in
+// the blob's modifier order (DRM_FORMAT_MOD_INVALID left out).
+struct InFormat {
+	uint32_t fourcc = 0;
+	std::vector<uint64_t> modifiers;
+};
+
+// Reads an IN_FORMATS property blob (include/uapi/drm/drm_mode.h, struct
+// drm_format_modifier_blob): the formats in blob order, each with the modifiers whose format
+// bitmask covers it. nullopt when the header or an array lies outside `length` bytes.
+std::optional<std::vector<InFormat>> parseInFormats(const void *blob, size_t length);
+
+// A KMS device's own per-format modifier mapping: per format, the union of its planes' lists
+// (each plane's mapping, or its plain list for each of its formats), in order of first appearance.
+Located<std::vector<FormatModifiers>> unionOfPlanes(const std::vector<Plane> &planes, const Source &at);
 
 // Every DRM device, in primary-node order. Opens nothing.
 std::vector<DrmNodes> listDrmDevices();
@@ -35,7 +54,9 @@ public:
 
 	// For every primary node: a heap "<driver>-dumb" when the driver supports dumb buffers, and,
 	// when it has KMS planes, a `kind: display` device "<driver>" whose `planes:` carry each
-	// plane's formats (those heapsolve's format table knows) and modifiers (IN_FORMATS).
+	// plane's formats (those heapsolve's format table knows) and modifiers per format as
+	// IN_FORMATS gives them; the device's own mapping is, per format, the union of its planes'
+	// lists (so that the device's default [LINEAR] does not narrow what a plane takes).
 	// Each node is opened O_RDWR | O_CLOEXEC, read, and closed at once; master is dropped
 	// right after opening when the open made us master.
 	Result<Offer> probe() override;

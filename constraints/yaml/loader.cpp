@@ -239,16 +239,34 @@ public:
 			rules.maxStride = Located<uint64_t>{ *n, at(v), true };
 			return true;
 		}
+		if (k == "modifiers" && v.isMap())
+			return modifierMapping(rules, key, v);
+		if (k == "modifiers" && !v.isSequence())
+			return parseError(at(v), "'modifiers' must be a list, or a mapping from format to list "
+						 "such as {NV12: [LINEAR]}");
+		if (k == "chroma_stride") {
+			auto s = string(v, k);
+			if (!s)
+				return std::unexpected(s.error());
+			ChromaStride c;
+			if (*s == "aligned")
+				c = ChromaStride::Aligned;
+			else if (*s == "derived")
+				c = ChromaStride::Derived;
+			else
+				return parseError(at(v), "chroma_stride must be aligned or derived, not '" + *s + "'");
+			rules.chromaStride = Located<ChromaStride>{ c, at(v), true };
+			return true;
+		}
 		if (k == "formats" || k == "modifiers") {
 			auto list = names(v, k);
 			if (!list)
 				return std::unexpected(list.error());
 			Located<std::vector<std::string>> out{ {}, at(key), true };
 			for (const auto &[n, where] : *list) {
-				if (k == "modifiers" && !isValidModifierName(n))
-					return parseError(where, "bad modifier '" + n +
-									 "' (an uppercase DRM_FORMAT_MOD_ name without that prefix, "
-									 "such as LINEAR, or 0x followed by 1 to 16 hex digits)");
+				if (k == "modifiers")
+					if (auto bad = checkModifier(n, where); !bad)
+						return std::unexpected(bad.error());
 				out.value.push_back(n);
 			}
 			(k == "formats" ? rules.formats : rules.modifiers) = std::move(out);
@@ -271,6 +289,53 @@ public:
 			return true;
 		}
 		return false;
+	}
+
+	Ok checkModifier(const std::string &n, const Source &where) const
+	{
+		if (isValidModifierName(n))
+			return ok();
+		return parseError(where, "bad modifier '" + n +
+						 "' (an uppercase DRM_FORMAT_MOD_ name without that prefix, "
+						 "such as LINEAR, or 0x followed by 1 to 16 hex digits)");
+	}
+
+	// `modifiers` written as a mapping from a format name to its list, as KMS reports them
+	// per format (IN_FORMATS): {NV12: [BROADCOM_SAND128, LINEAR], XRGB8888: [LINEAR]}.
+	Result<bool> modifierMapping(RuleSet &rules, const Node &key, const Node &v) const
+	{
+		Located<std::vector<FormatModifiers>> out{ {}, at(key), true };
+		if (v.size() == 0)
+			return parseError(at(v), "'modifiers' must not be empty (leave the key out to mean [LINEAR])");
+		auto r = mapping(
+			v, "the per-format 'modifiers'",
+			[&](const std::string &format, const Node &fkey, const Node &list) -> Result<bool> {
+				if (format.empty())
+					return parseError(at(fkey), "a format name in 'modifiers' must not be empty");
+				if (!list.isSequence())
+					return parseError(at(list), "the modifiers of format '" + format +
+									    "' must be a list, such as [LINEAR]");
+				if (list.size() == 0)
+					return parseError(at(list), "the modifiers of format '" + format +
+									    "' must not be empty (leave the format out if the "
+									    "device does not take it)");
+				auto l = names(list, "modifiers of " + format);
+				if (!l)
+					return std::unexpected(l.error());
+				FormatModifiers f{ format, at(fkey), { {}, at(list), true } };
+				for (const auto &[n, where] : *l) {
+					if (auto bad = checkModifier(n, where); !bad)
+						return std::unexpected(bad.error());
+					f.modifiers.value.push_back(n);
+				}
+				out.value.push_back(std::move(f));
+				return true;
+			},
+			"format names");
+		if (!r)
+			return std::unexpected(r.error());
+		rules.modifiersPerFormat = std::move(out);
+		return true;
 	}
 
 	Result<bool> alignKey(RuleSet &rules, const Node &v) const
@@ -315,6 +380,7 @@ struct Loader {
 	std::map<std::string, size_t, std::less<>> deviceIndex;
 	std::map<std::string, Source> bufferNames;
 	std::optional<Source> policyAt;
+	std::optional<Source> pageSizeAt; // the `page_size` key, when given
 
 	Ok loadFile(const InputFile &in);
 	Ok loadDocument(const FileReader &r, const Node &root);
@@ -322,6 +388,7 @@ struct Loader {
 	Ok loadDevice(const FileReader &r, const Node &n);
 	Ok loadBuffer(const FileReader &r, const Node &n);
 	Ok loadPolicy(const FileReader &r, const Node &key, const Node &n);
+	Ok loadPageSize(const FileReader &r, const Node &key, const Node &n);
 	Ok claimDeviceOrHeapName(const std::string &name, const Source &at, std::string_view what);
 	Result<UserRef> userRef(const FileReader &r, const Node &n, std::string_view key);
 	Ok finish();
@@ -395,9 +462,13 @@ Ok Loader::loadDocument(const FileReader &r, const Node &root)
 				auto p = loadPolicy(r, key, v);
 				return p ? Result<bool>(true) : std::unexpected(p.error());
 			}
+			if (k == "page_size") {
+				auto p = loadPageSize(r, key, v);
+				return p ? Result<bool>(true) : std::unexpected(p.error());
+			}
 			return false;
 		},
-		"version, memory, heaps, devices, buffers, policy");
+		"version, page_size, memory, heaps, devices, buffers, policy");
 	if (!res)
 		return res;
 	if (!hasVersion)
@@ -472,16 +543,16 @@ Ok Loader::loadHeap(const FileReader &r, const Node &n)
 				h.align = { *a, r.at(v), true };
 				return true;
 			}
-			if (k == "max_buffer") {
+			if (k == "max_buffer" || k == "capacity") {
 				auto m = r.number(v, k);
 				if (!m)
 					return std::unexpected(m.error());
-				h.maxBuffer = Located<uint64_t>{ *m, r.at(v), true };
+				(k == "max_buffer" ? h.maxBuffer : h.capacity) = Located<uint64_t>{ *m, r.at(v), true };
 				return true;
 			}
 			return false;
 		},
-		"name, backend, path, contiguous, regions, cached, protected, align, max_buffer");
+		"name, backend, path, contiguous, regions, cached, protected, align, max_buffer, capacity");
 	if (!res)
 		return res;
 	if (!hasName)
@@ -542,7 +613,8 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 			}
 			return r.ruleKey(d.rules, k, key, v);
 		},
-		"name, kind, iommu, address, contiguous, align, max_stride, formats, modifiers, cache, protected, planes");
+		"name, kind, iommu, address, contiguous, align, max_stride, formats, modifiers, cache, chroma_stride, "
+		"protected, planes");
 	if (!res)
 		return res;
 	if (!hasName)
@@ -550,7 +622,7 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 	if (!hasKind)
 		return parseError(d.at, "device '" + d.name +
 						"' needs a 'kind' (codec, render, display, camera, cpu or other)");
-	if (!d.rules.modifiers)
+	if (!d.rules.modifiers && !d.rules.modifiersPerFormat)
 		d.rules.modifiers = Located<std::vector<std::string>>{ { std::string(kLinearModifier) }, d.at, false };
 	if (planes) {
 		std::vector<std::pair<std::string, Source>> planeNames;
@@ -577,7 +649,7 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 					}
 					return r.ruleKey(p.rules, k, key, v);
 				},
-				"name, address, contiguous, align, max_stride, formats, modifiers, cache");
+				"name, address, contiguous, align, max_stride, formats, modifiers, cache, chroma_stride");
 			if (!pr)
 				return pr;
 			if (!hasPlaneName)
@@ -732,6 +804,22 @@ Ok Loader::loadPolicy(const FileReader &r, const Node &key, const Node &n)
 		"prefer, forbid_backends");
 }
 
+Ok Loader::loadPageSize(const FileReader &r, const Node &key, const Node &n)
+{
+	if (pageSizeAt)
+		return parseError(r.at(key), "'page_size' is already given at " + pageSizeAt->position() +
+						     " (it may appear in one file only)");
+	pageSizeAt = r.at(key);
+	auto size = r.number(n, "page_size");
+	if (!size)
+		return std::unexpected(size.error());
+	if (*size < kDefaultPageSize || (*size & (*size - 1)) != 0)
+		return parseError(r.at(n), "page_size must be a power of two of at least 4096, not " +
+						   std::to_string(*size));
+	sys.pageSize = { *size, r.at(n), true };
+	return ok();
+}
+
 Ok Loader::resolveUser(const UserRef &u)
 {
 	const auto found = deviceIndex.find(u.device);
@@ -762,6 +850,19 @@ Ok Loader::finish()
 			return parseError(p.at, "policy.prefer names '" + p.value + "', a device; it lists heaps");
 		return parseError(p.at, "policy.prefer names unknown heap '" + p.value + "'");
 	}
+	// A heap's align defaults to the page size and must be a multiple of it; page_size may come
+	// from any file, so this waits until all are read.
+	for (Heap &h : sys.heaps) {
+		if (!h.align.written) {
+			h.align.value = sys.pageSize.value;
+			continue;
+		}
+		if (h.align.value % sys.pageSize.value != 0)
+			return parseError(h.align.at, "heap '" + h.name + "': align " + std::to_string(h.align.value) +
+							      " is not a multiple of page_size " +
+							      std::to_string(sys.pageSize.value) + " (" +
+							      sys.pageSize.at.position() + ")");
+	}
 	// A heap that writes no regions allocates from the board's memory, when that is given.
 	for (Heap &h : sys.heaps) {
 		if (h.regionsFrom == RegionsFrom::Unknown && !sys.memory.empty()) {
@@ -782,7 +883,7 @@ Ok Loader::finish()
 
 } // namespace
 
-Result<System> loadSystem(std::span<const InputFile> files)
+Result<System> parseSystem(std::span<const InputFile> files)
 {
 	Loader loader;
 	for (const InputFile &f : files) {
@@ -793,6 +894,11 @@ Result<System> loadSystem(std::span<const InputFile> files)
 	if (auto r = loader.finish(); !r)
 		return std::unexpected(r.error());
 	return std::move(loader.sys);
+}
+
+Result<System> loadSystem(std::span<const InputFile> files)
+{
+	return parseSystem(files);
 }
 
 Result<System> loadSystemFromPaths(std::span<const std::string> paths)

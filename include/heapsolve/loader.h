@@ -19,7 +19,12 @@ struct InputFile {
 
 // Parses the files in order into one system: top-level lists are concatenated, names are checked
 // across all files, references resolved, defaults filled in (each citing the entry that leaves
-// the key out) and every capacity sum checked for overflow.
+// the key out) and every capacity sum checked for overflow. Every key of the schema is read,
+// the additions of 2026-12 (page_size, capacity, per-format modifiers, chroma_stride) included.
+Result<System> parseSystem(std::span<const InputFile> files);
+
+// parseSystem(): what check, alloc, the C API and the GStreamer element load. The solver applies
+// every addition of 2026-12, so nothing read is refused after parsing.
 Result<System> loadSystem(std::span<const InputFile> files);
 
 // Reads the files from disk, then loadSystem(). A file that cannot be read is a ParseError at FILE.

@@ -15,6 +15,9 @@
 
 namespace heapsolve {
 
+// sysconf(_SC_PAGESIZE): the page size of the running kernel (4096 when it cannot be read).
+uint64_t systemPageSize();
+
 struct ProbeOptions {
 	// Without it, no DRM primary node is opened: no drm-dumb heaps, no KMS planes.
 	std::optional<PrimaryNodeAccess> primaryNodes;
@@ -24,9 +27,11 @@ struct ProbeOptions {
 	bool video = true; // tests of the other parts turn the V4L2 part off
 	std::string iomem = "/proc/iomem";
 	bool drm = true; // tests of the heap part turn the DRM part off
+	uint64_t pageSize = systemPageSize(); // the kernel's page size; tests pass another
 };
 
 struct MachineDescription {
+	uint64_t pageSize = kDefaultPageSize; // written as `page_size` when not 4096
 	std::vector<Window> memory; // "System RAM" of /proc/iomem (root only; zeros otherwise)
 	Offer offer;                // every backend's offer; names unique across heaps and devices
 

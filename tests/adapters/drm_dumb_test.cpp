@@ -137,7 +137,12 @@ TEST_F(Vkms, ProbeFindsPlanesWithFormatsAndModifiers)
 	ASSERT_TRUE(display->planes[0].rules.formats);
 	const auto &formats = display->planes[0].rules.formats->value;
 	EXPECT_NE(std::find(formats.begin(), formats.end(), "XRGB8888"), formats.end());
-	EXPECT_EQ(display->planes[0].rules.modifiers->value, std::vector<std::string>{ "LINEAR" });
+	// vkms registers its planes with {LINEAR, INVALID} (vkms_plane.c), so IN_FORMATS lists
+	// LINEAR for every format: the plane's per-format mapping, and the device's union of them.
+	ASSERT_TRUE(display->planes[0].rules.modifiersFor("XRGB8888"));
+	EXPECT_EQ(display->planes[0].rules.modifiersFor("XRGB8888")->value, std::vector<std::string>{ "LINEAR" });
+	ASSERT_TRUE(display->rules.modifiersFor("XRGB8888"));
+	EXPECT_EQ(display->rules.modifiersFor("XRGB8888")->value, std::vector<std::string>{ "LINEAR" });
 	bool dumbHeap = false;
 	for (const Heap &h : offer->heaps)
 		dumbHeap |= h.name == "vkms-dumb" && h.backend.value == Backend::DrmDumb && h.path->value == vkms_->primary;
@@ -256,6 +261,92 @@ TEST_F(Vkms, EveryOpenIsCloexec)
 	// libdrm's drmGetDevices2 reads sysfs with fopen(), which the wrapper does not see; count
 	// what it does see.
 	EXPECT_EQ(heapsolveTestOpensWithoutCloexec("/sys/"), sys) << "a /sys file was opened without O_CLOEXEC";
+}
+
+// IN_FORMATS as include/uapi/drm/drm_mode.h lays it out, built by hand the way vc4 fills it
+// for an overlay plane (drivers/gpu/drm/vc4/vc4_plane.c, vc4_format_mod_supported(): SAND128
+// only for NV12, UIF only for the RGB formats, LINEAR for all).
+std::vector<uint8_t> inFormatsBlob(const std::vector<uint32_t> &formats,
+				   const std::vector<std::pair<uint64_t, uint64_t>> &modifierMasks, uint32_t offset = 0)
+{
+	drm_format_modifier_blob hdr{};
+	hdr.version = FORMAT_BLOB_CURRENT;
+	hdr.count_formats = static_cast<uint32_t>(formats.size());
+	hdr.formats_offset = sizeof(hdr);
+	hdr.count_modifiers = static_cast<uint32_t>(modifierMasks.size());
+	hdr.modifiers_offset = static_cast<uint32_t>((sizeof(hdr) + formats.size() * 4 + 7) / 8 * 8);
+	std::vector<uint8_t> out(hdr.modifiers_offset + modifierMasks.size() * sizeof(drm_format_modifier));
+	std::memcpy(out.data(), &hdr, sizeof(hdr));
+	std::memcpy(out.data() + hdr.formats_offset, formats.data(), formats.size() * 4);
+	for (size_t i = 0; i < modifierMasks.size(); ++i) {
+		drm_format_modifier m{};
+		m.formats = modifierMasks[i].second;
+		m.offset = offset;
+		m.modifier = modifierMasks[i].first;
+		std::memcpy(out.data() + hdr.modifiers_offset + i * sizeof(m), &m, sizeof(m));
+	}
+	return out;
+}
+
+TEST(InFormats, EachFormatGetsTheModifiersWhoseMaskCoversIt)
+{
+	// Formats 0 XRGB8888, 1 NV12, 2 YUV420.
+	const auto blob = inFormatsBlob({ DRM_FORMAT_XRGB8888, DRM_FORMAT_NV12, DRM_FORMAT_YUV420 },
+					{ { DRM_FORMAT_MOD_BROADCOM_UIF, 0b001 },
+					  { DRM_FORMAT_MOD_BROADCOM_SAND128, 0b010 },
+					  { DRM_FORMAT_MOD_LINEAR, 0b111 },
+					  { DRM_FORMAT_MOD_INVALID, 0b111 } });
+	auto parsed = parseInFormats(blob.data(), blob.size());
+	ASSERT_TRUE(parsed);
+	ASSERT_EQ(parsed->size(), 3u);
+	EXPECT_EQ((*parsed)[0].fourcc, uint32_t{ DRM_FORMAT_XRGB8888 });
+	EXPECT_EQ((*parsed)[0].modifiers, (std::vector<uint64_t>{ DRM_FORMAT_MOD_BROADCOM_UIF, DRM_FORMAT_MOD_LINEAR }));
+	EXPECT_EQ((*parsed)[1].modifiers,
+		  (std::vector<uint64_t>{ DRM_FORMAT_MOD_BROADCOM_SAND128, DRM_FORMAT_MOD_LINEAR }));
+	EXPECT_EQ((*parsed)[2].modifiers, (std::vector<uint64_t>{ DRM_FORMAT_MOD_LINEAR }));
+
+	// A mask with offset 64 covers formats 64..127: none of these three.
+	const auto far = inFormatsBlob({ DRM_FORMAT_XRGB8888 }, { { DRM_FORMAT_MOD_LINEAR, 0b1 } }, 64);
+	auto none = parseInFormats(far.data(), far.size());
+	ASSERT_TRUE(none);
+	EXPECT_TRUE((*none)[0].modifiers.empty());
+}
+
+TEST(InFormats, ATruncatedBlobIsNotRead)
+{
+	const auto blob = inFormatsBlob({ DRM_FORMAT_NV12 }, { { DRM_FORMAT_MOD_LINEAR, 1 } });
+	EXPECT_FALSE(parseInFormats(blob.data(), blob.size() - 1));
+	EXPECT_FALSE(parseInFormats(blob.data(), sizeof(drm_format_modifier_blob) - 1));
+	EXPECT_FALSE(parseInFormats(nullptr, 0));
+}
+
+TEST(InFormats, TheDeviceTakesPerFormatTheUnionOfItsPlanes)
+{
+	auto plane = [](const char *name, std::vector<FormatModifiers> mapping) {
+		Plane p;
+		p.name = name;
+		p.rules.modifiersPerFormat = probed(std::move(mapping));
+		return p;
+	};
+	auto list = [](std::vector<std::string> v) { return probed(std::move(v)); };
+	std::vector<Plane> planes{
+		plane("primary0", { { "XRGB8888", {}, list({ "0x0700000000000006", "LINEAR" }) } }),
+		plane("overlay0", { { "NV12", {}, list({ "0x0700000000000004", "LINEAR" }) },
+				    { "XRGB8888", {}, list({ "LINEAR" }) } }),
+	};
+	Plane cursor;
+	cursor.name = "cursor0";
+	cursor.rules.formats = list({ "ARGB8888" });
+	cursor.rules.modifiers = list({ "LINEAR" });
+	planes.push_back(cursor);
+	auto u = unionOfPlanes(planes, Source{ "probe", 0, 0 });
+	ASSERT_EQ(u.value.size(), 3u);
+	EXPECT_EQ(u.value[0].format, "XRGB8888");
+	EXPECT_EQ(u.value[0].modifiers.value, (std::vector<std::string>{ "0x0700000000000006", "LINEAR" }));
+	EXPECT_EQ(u.value[1].format, "NV12");
+	EXPECT_EQ(u.value[1].modifiers.value, (std::vector<std::string>{ "0x0700000000000004", "LINEAR" }));
+	EXPECT_EQ(u.value[2].format, "ARGB8888");
+	EXPECT_EQ(u.value[2].modifiers.value, (std::vector<std::string>{ "LINEAR" }));
 }
 
 } // namespace

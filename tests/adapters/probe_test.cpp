@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "heapsolve/probe.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "heapsolve/loader.h"
@@ -10,10 +12,12 @@
 namespace heapsolve {
 namespace {
 
+// The probe's YAML read as schema 1, the additions of 2026-12 included (per-format modifiers of
+// KMS planes, page_size), whether or not this build's solver applies them yet.
 Result<System> load(const std::string &yaml)
 {
 	std::vector<InputFile> files{ { "probe.yaml", yaml } };
-	return loadSystem(files);
+	return parseSystem(files);
 }
 
 TEST(Probe, FakeMachineIsValidSchema1)
@@ -99,6 +103,42 @@ TEST(Probe, ThisMachineLoads)
 	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
 	EXPECT_EQ(test::openFdCount(), before) << "the probe leaves no fd open";
 	std::cout << yaml;
+}
+
+TEST(Probe, WritesPageSizeAndPerFormatModifiers)
+{
+	MachineDescription m;
+	m.pageSize = 16384;
+	Device d;
+	d.name = "vc4";
+	d.kind = probed(DeviceKind::Display);
+	Plane p;
+	p.name = "overlay0";
+	p.rules.formats = probed(std::vector<std::string>{ "NV12", "XRGB8888" });
+	p.rules.modifiersPerFormat = probed(std::vector<FormatModifiers>{
+		{ "NV12", {}, probed(std::vector<std::string>{ "0x0700000000000004", "LINEAR" }) },
+		{ "XRGB8888", {}, probed(std::vector<std::string>{ "LINEAR" }) } });
+	d.planes.push_back(p);
+	d.rules.modifiersPerFormat = p.rules.modifiersPerFormat;
+	m.offer.devices.push_back(d);
+	const std::string yaml = toYaml(m);
+	EXPECT_NE(yaml.find("page_size: 16384 # sysconf(_SC_PAGESIZE)\n"), std::string::npos) << yaml;
+	EXPECT_NE(yaml.find("        modifiers:\n          NV12: [0x0700000000000004, LINEAR]\n"
+			    "          XRGB8888: [LINEAR]\n"),
+		  std::string::npos)
+		<< yaml;
+	auto sys = load(yaml);
+	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	EXPECT_EQ(sys->pageSize.value, 16384u);
+	const Device &vc4 = sys->devices.at(0);
+	ASSERT_TRUE(vc4.rules.modifiersFor("NV12"));
+	EXPECT_EQ(vc4.rules.modifiersFor("NV12")->value, (std::vector<std::string>{ "0x0700000000000004", "LINEAR" }));
+	EXPECT_TRUE(vc4.planes.at(0).rules.mappingRefuses("YUV420"));
+
+	// 4096 is the schema's default and is not written.
+	m.pageSize = 4096;
+	EXPECT_EQ(toYaml(m).find("page_size"), std::string::npos);
+	EXPECT_EQ(ProbeOptions{}.pageSize, static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
 }
 
 } // namespace

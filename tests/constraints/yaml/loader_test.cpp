@@ -118,15 +118,16 @@ TEST(Loader, DuplicateNamesCiteBothPlaces)
 TEST(Loader, RejectsUnknownKeysEverywhere)
 {
 	expectError("version: 1\nheap: []\n", 2, "heap",
-		    "unknown key 'heap' in the top level (known: version, memory, heaps, devices, buffers, policy)");
+		    "unknown key 'heap' in the top level (known: version, page_size, memory, heaps, devices, buffers, "
+		    "policy)");
 	expectError("version: 1\nheaps:\n  - {name: h, backend: dma-heap, size: 4KiB}\n", 3, "size",
 		    "unknown key 'size' in a heap (known: name, backend, path, contiguous, regions, cached, protected, "
-		    "align, max_buffer)");
+		    "align, max_buffer, capacity)");
 	// A plane carries no protection of its own.
 	expectError("version: 1\ndevices:\n  - {name: d, kind: display, planes: [{name: p, protected: true}]}\n", 3,
 		    "protected",
 		    "unknown key 'protected' in a plane (known: name, address, contiguous, align, max_stride, formats, "
-		    "modifiers, cache)");
+		    "modifiers, cache, chroma_stride)");
 	expectError("version: 1\ndevices:\n  - {name: d, kind: codec, align: {pitch: 64}}\n", 3, "pitch",
 		    "unknown key 'pitch' in align (known: base, stride, height, size)");
 	expectError("version: 1\nmemory:\n  - {base: 0, size: 1GiB, end: 4}\n", 3, "end",

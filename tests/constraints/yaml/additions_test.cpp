@@ -216,7 +216,7 @@ TEST(ModifiersPerFormat, BadMappingsAreErrorsAtTheValue)
 		"version: 1\ndevices:\n  - {name: d, kind: display, modifiers: {NV12: [LINEAR], NV12: [LINEAR]}}\n";
 	EXPECT_EQ(errorOf({ { "board.yaml", sameFormat } }),
 		  at("board.yaml", sameFormat, 3, "NV12", 1) + ": error: key 'NV12' given twice in the per-format "
-							      "'modifiers' (first at " +
+							       "'modifiers' (first at " +
 			  at("board.yaml", sameFormat, 3, "NV12") + ")");
 	const std::string noValue = "version: 1\ndevices:\n  - {name: d, kind: display, modifiers: {NV12: }}\n";
 	expectError(noValue, 3, "NV12", "key 'NV12' has no value");

@@ -6,7 +6,7 @@
 
 #include "adapters/dma_heap/dma_heap.h"
 #include "adapters/drm_dumb/drm_dumb.h"
-#include "adapters/log.h"
+#include "log/log.h"
 #include "adapters/udmabuf/udmabuf.h"
 
 namespace heapsolve {

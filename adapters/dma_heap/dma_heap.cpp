@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "adapters/fd/read_file.h"
-#include "adapters/log.h"
+#include "log/log.h"
 
 namespace heapsolve {
 

@@ -17,7 +17,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "adapters/log.h"
+#include "log/log.h"
 #include "constraints/format.h"
 #include "constraints/format_modifier.h"
 

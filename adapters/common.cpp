@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <cerrno>
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <sys/sysinfo.h>
@@ -22,25 +22,25 @@ uint64_t memTotal()
 	return total > UINT64_MAX / unit ? UINT64_MAX : total * unit;
 }
 
-Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node)
+Result<void> boundRequest(const Request &request, const std::string &node)
 {
-	return boundRequest(size, count, node, memTotal());
+	return boundRequest(request, node, memTotal());
 }
 
-Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node, uint64_t total)
+Result<void> boundRequest(const Request &request, const std::string &node, uint64_t total)
 {
-	auto refuse = [&](const std::string &why) -> Result<void> {
-		return std::unexpected(Error(SystemError{ "request " + std::to_string(count) + " x " +
-								  std::to_string(size) + " bytes (" + why + ") at",
-							  node, ENOMEM }));
+	auto refuse = [&](Limit limit, uint64_t bound) -> Result<void> {
+		return std::unexpected(Error(LimitError{ limit, bound, {}, node, request }));
 	};
+	const uint64_t size = request.size;
+	const uint64_t count = std::max<uint64_t>(request.count, 1);
 	if (size == 0)
-		return refuse("an empty buffer");
+		return refuse(Limit::EmptyBuffer, 0);
 	if (size > kMaxBufferSize)
-		return refuse("above heapsolve's limit of " + std::to_string(kMaxBufferSize) + " bytes per buffer");
+		return refuse(Limit::BufferSize, kMaxBufferSize);
 	// count * size > total / 2, without overflowing.
 	if (total != 0 && count > (total / 2) / size)
-		return refuse("above half of MemTotal, " + std::to_string(total / 2) + " bytes");
+		return refuse(Limit::MemoryShare, total / 2);
 	return {};
 }
 

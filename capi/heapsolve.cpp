@@ -43,9 +43,10 @@ heapsolve_status fail(heapsolve_error **error, heapsolve_status code, std::strin
 
 heapsolve_status fail(heapsolve_error **error, const heapsolve::Error &e)
 {
-	heapsolve_status code = e.isParse()  ? HEAPSOLVE_ERROR_BAD_INPUT
-				: e.isSystem() ? HEAPSOLVE_ERROR_SYSTEM
-					       : HEAPSOLVE_ERROR_USAGE;
+	// Bad input (a position, an overflow, a merge that cannot hold), else the operating system's
+	// refusal (an unreadable file, an ioctl) or heapsolve's own limit.
+	const heapsolve_status code = e.parse() || e.overflow() || e.mergeConflict() ? HEAPSOLVE_ERROR_BAD_INPUT
+										    : HEAPSOLVE_ERROR_SYSTEM;
 	return fail(error, code, e.message());
 }
 

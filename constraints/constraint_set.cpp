@@ -13,7 +13,7 @@ MergeResult<ConstraintSet> merge(const ConstraintSet &a, const ConstraintSet &b)
 	auto modifiers = merge(a.modifiers, b.modifiers);
 	auto cache = merge(a.cache, b.cache);
 	auto protection = merge(a.protection, b.protection);
-	for (const MergeConflict *c : { address ? nullptr : &address.error(), align ? nullptr : &align.error(),
+	for (const Error *c : { address ? nullptr : &address.error(), align ? nullptr : &align.error(),
 					cache ? nullptr : &cache.error() })
 		if (c)
 			return std::unexpected(*c);

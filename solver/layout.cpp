@@ -5,11 +5,10 @@
 
 namespace heapsolve {
 
-std::expected<Layout, std::string> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height,
-						 const Alignment &align)
+Result<Layout> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height, const Alignment &align)
 {
 	auto fail = [](std::string what) {
-		return std::unexpected(what + " does not fit in 64 bits");
+		return std::unexpected(Error(OverflowError{ {}, std::move(what) }));
 	};
 	Layout out;
 	auto h = checkedAlignUp(height, align.height);

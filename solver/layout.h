@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <string>
 #include <vector>
 
 #include "constraints/alignment.h"
 #include "constraints/format.h"
+#include "constraints/result.h"
 #include "solver/plan.h"
 
 namespace heapsolve {
@@ -26,8 +26,8 @@ struct Layout {
 // For each plane p: w_p = ceil(width / hsub_p), h_p = ceil(H / vsub_p),
 // stride_p = align_up(w_p * cpp_p, A_stride), offset_0 = 0,
 // offset_(p+1) = align_up(offset_p + stride_p * h_p, A_base).
-// Every product and sum is checked; the error says which one would not fit in 64 bits.
-std::expected<Layout, std::string> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height,
-						 const Alignment &align);
+// Every product and sum is checked; the error is an OverflowError (without a position: the
+// caller places it) naming the one that would not fit in 64 bits.
+Result<Layout> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height, const Alignment &align);
 
 } // namespace heapsolve

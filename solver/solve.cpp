@@ -328,12 +328,13 @@ Result<void> BufferSolver::mergeAlignment()
 		a.size = r.alignSize ? r.alignSize->value : 1;
 		auto merged = merge(align_, a);
 		if (!merged)
-			return bad(merged.error().why);
+			return std::unexpected(placed(std::move(merged).error(), buffer_.at, "buffer '" + buffer_.name + "': "));
 		align_ = *merged;
 		if (!s.iommu() && r.alignBase) {
 			auto base = checkedLcm(heapBaseAlign_, r.alignBase->value);
 			if (!base)
-				return bad("the common multiple of the base alignments does not fit in 64 bits");
+				return std::unexpected(Error(OverflowError{
+					buffer_.at, "buffer '" + buffer_.name + "': the common multiple of the base alignments" }));
 			heapBaseAlign_ = *base;
 		}
 	}
@@ -534,13 +535,14 @@ Result<BufferResult> BufferSolver::run()
 	// The layout is computed for every buffer, satisfiable or not: an overflow is bad input.
 	auto layout = computeLayout(*buffer_.format.value, buffer_.width.value, buffer_.height.value, align_);
 	if (!layout)
-		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + layout.error());
+		return std::unexpected(placed(std::move(layout).error(), buffer_.at, "buffer '" + buffer_.name + "': "));
 	layout_ = std::move(*layout);
 	auto total = checkedMul(buffer_.count.value, layout_.size);
 	if (!total)
-		return parseError(buffer_.count.written ? buffer_.count.at : buffer_.at,
-				  "buffer '" + buffer_.name + "': count " + std::to_string(buffer_.count.value) + " x size " +
-					  std::to_string(layout_.size) + " does not fit in 64 bits");
+		return std::unexpected(Error(OverflowError{ buffer_.count.written ? buffer_.count.at : buffer_.at,
+							    "buffer '" + buffer_.name + "': count " +
+								    std::to_string(buffer_.count.value) + " x size " +
+								    std::to_string(layout_.size) }));
 	total_ = *total;
 
 	checkFormat();

@@ -74,6 +74,17 @@ Result<void> boundRequest(const Request &request, const std::string &node);
 // exp_name of the dma-buf `fd` from /proc/self/fdinfo/<fd>; empty when not a dma-buf.
 std::string exporterName(int fd);
 
+// The name a dma-buf of buffer `buffer` gets: the buffer's name, cut to DMA_BUF_NAME_LEN - 1 bytes
+// (the kernel's limit, NUL excluded).
+std::string dmaBufName(const std::string &buffer);
+
+// Names the dma-buf `fd` dmaBufName(buffer) with DMA_BUF_SET_NAME, so that
+// /sys/kernel/debug/dma_buf/bufinfo and /proc/<pid>/fdinfo/<fd> ("name:") say whose it is, as
+// libcamera names its buffers. Every adapter calls it on the dma-buf it made. A refusal (kernels
+// before 5.3 have no such ioctl; ENOTTY) is logged (category DmaBuf, Info), not an error: the
+// buffer works without a name. Returns whether the kernel took the name.
+bool nameDmaBuf(int fd, const std::string &buffer);
+
 // Located value marked as written by the probe (so the YAML writer prints it).
 template<typename T>
 Located<T> probed(T value)

@@ -1,13 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <linux/dma-buf.h>
 #include <sstream>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/sysinfo.h>
 
 #include "adapters/adapter.h"
 #include "adapters/fd/read_file.h"
+#include "log/log.h"
 
 namespace heapsolve {
+
+LOG_DEFINE_CATEGORY(DmaBuf);
+
+std::string dmaBufName(const std::string &buffer)
+{
+	// dma_buf_set_name() copies with strndup_user(buf, DMA_BUF_NAME_LEN): a longer string is
+	// refused (EINVAL), not cut, so it is cut here.
+	return buffer.substr(0, DMA_BUF_NAME_LEN - 1);
+}
+
+bool nameDmaBuf(int fd, const std::string &buffer)
+{
+	const std::string name = dmaBufName(buffer);
+	if (ioctl(fd, DMA_BUF_SET_NAME, name.c_str()) == 0)
+		return true;
+	const int err = errno;
+	LOG(DmaBuf, Info) << "DMA_BUF_SET_NAME '" << name << "' on fd " << fd << " refused: " << std::strerror(err)
+			  << " (errno " << err << "); the buffer stays unnamed";
+	return false;
+}
 
 uint64_t memTotal()
 {

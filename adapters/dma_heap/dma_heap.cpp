@@ -308,6 +308,7 @@ Result<DmaBuf> DmaHeapAdapter::allocate(const Plan &plan, const HeapChoice &heap
 
 	DmaBuf &buffer = *result;
 	buffer.fd = UniqueFd(static_cast<int>(data.fd));
+	nameDmaBuf(buffer.fd.get(), plan.buffer);
 	// The size the kernel gave, without asking it (an lseek(SEEK_END) per buffer, which is what
 	// dma_buf_llseek() would answer): dma_heap_buffer_alloc() rounds len up with PAGE_ALIGN()
 	// before the heap's allocate op, and the heaps export exactly that len (system_heap.c and

@@ -379,6 +379,7 @@ Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap
 
 	DmaBuf buffer;
 	buffer.fd = UniqueFd(prime);
+	nameDmaBuf(buffer.fd.get(), plan.buffer);
 	buffer.size = size;
 	buffer.planes = plan.planes;
 	buffer.heap = heap.name;

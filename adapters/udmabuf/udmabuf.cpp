@@ -73,6 +73,7 @@ Result<DmaBuf> UdmabufAdapter::allocate(const Plan &plan, const HeapChoice &heap
 
 	DmaBuf buffer;
 	buffer.fd = UniqueFd(fd);
+	nameDmaBuf(buffer.fd.get(), plan.buffer);
 	buffer.size = size;
 	buffer.planes = plan.planes;
 	buffer.heap = heap.name;

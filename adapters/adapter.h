@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "adapters/fd/unique_fd.h"
-#include "constraints/result.h"
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
+#include "heapsolve/system.h"
+#include "heapsolve/unique_fd.h"
 
 namespace heapsolve {
 

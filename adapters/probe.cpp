@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "adapters/probe.h"
+#include "heapsolve/probe.h"
 
 #include <cstdio>
 #include <set>

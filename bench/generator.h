@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 namespace heapsolve::bench {
 

@@ -8,8 +8,8 @@
 #include <iostream>
 
 #include "bench/generator.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 
 int main(int argc, char **argv)
 {

@@ -7,10 +7,10 @@
 #include <iostream>
 
 #include "bench/generator.h"
-#include "constraints/system_snapshot.h"
-#include "constraints/yaml/loader.h"
-#include "solver/plan_cache.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/plan_cache.h"
+#include "heapsolve/solver.h"
+#include "heapsolve/system_snapshot.h"
 
 namespace {
 

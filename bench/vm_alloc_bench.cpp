@@ -29,10 +29,10 @@
 #include <unistd.h>
 #include <vector>
 
-#include "adapters/allocate.h"
-#include "adapters/fd/unique_fd.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
+#include "heapsolve/unique_fd.h"
 
 namespace {
 

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "adapters/allocate.h"
-#include "adapters/probe.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/probe.h"
+#include "heapsolve/solver.h"
 
 struct heapsolve_error {
 	heapsolve_status code;

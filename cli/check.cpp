@@ -5,9 +5,9 @@
 
 #include "cli/json.h"
 #include "cli/report.h"
-#include "constraints/yaml/loader.h"
-#include "solver/dot.h"
-#include "solver/solver.h"
+#include "heapsolve/dot.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 
 namespace heapsolve::cli {
 

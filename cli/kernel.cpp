@@ -3,12 +3,12 @@
 
 #include <ostream>
 
-#include "adapters/allocate.h"
-#include "adapters/probe.h"
 #include "cli/check.h"
 #include "cli/report.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/probe.h"
+#include "heapsolve/solver.h"
 
 namespace heapsolve::cli {
 

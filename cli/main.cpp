@@ -8,7 +8,7 @@
 
 #include "cli/check.h"
 #include "cli/kernel.h"
-#include "log/logging.h"
+#include "heapsolve/logging.h"
 
 namespace {
 

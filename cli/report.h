@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
 
 namespace heapsolve::cli {
 

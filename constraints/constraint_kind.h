@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "constraints/result.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 

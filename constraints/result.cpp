@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "constraints/result.h"
+#include "heapsolve/result.h"
 
 #include <cstring>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "constraints/system.h"
+#include "heapsolve/system.h"
 
 #include <array>
 #include <utility>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "constraints/system_snapshot.h"
+#include "heapsolve/system_snapshot.h"
 
 #include <atomic>
 #include <utility>

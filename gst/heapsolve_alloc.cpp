@@ -9,10 +9,10 @@
 
 #include <gst/video/video.h>
 
-#include "constraints/yaml/loader.h"
 #include "gst/formats.h"
 #include "gst/heapsolve_pool.h"
 #include "gst/request.h"
+#include "heapsolve/loader.h"
 
 GST_DEBUG_CATEGORY(gst_heapsolve_debug);
 #define GST_CAT_DEFAULT gst_heapsolve_debug

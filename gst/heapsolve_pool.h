@@ -9,7 +9,7 @@
 #include <gst/video/video.h>
 
 #include "gst/pool_memory.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
 
 G_BEGIN_DECLS
 

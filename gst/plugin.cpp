@@ -12,7 +12,7 @@
 #include <gst/gst.h>
 
 #include "gst/heapsolve_alloc.h"
-#include "log/logging.h"
+#include "heapsolve/logging.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_heapsolve_debug);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gst/pool_memory.h"
 
-#include "adapters/allocate.h"
-#include "adapters/drm_dumb/primary_node.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/primary_node.h"
 
 #include <cerrno>
 #include <string>

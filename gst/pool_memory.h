@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <optional>
 
-#include "adapters/allocate.h"
-#include "adapters/fd/unique_fd.h"
-#include "constraints/result.h"
-#include "solver/plan.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
+#include "heapsolve/unique_fd.h"
 
 namespace heapsolve::gst {
 

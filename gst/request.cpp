@@ -3,8 +3,8 @@
 
 #include <sstream>
 
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 
 namespace heapsolve::gst {
 

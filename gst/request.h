@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "constraints/result.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve::gst {
 

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "log/logging.h"
+#include "heapsolve/logging.h"
 
 namespace heapsolve {
 

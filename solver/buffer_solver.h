@@ -7,8 +7,8 @@
 
 #include "constraints/address_window.h"
 #include "constraints/cache_mode.h"
+#include "heapsolve/solver.h"
 #include "solver/graph.h"
-#include "solver/solver.h"
 
 namespace heapsolve {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "solver/dot.h"
+#include "heapsolve/dot.h"
 
 #include <algorithm>
 #include <sstream>

@@ -5,9 +5,9 @@
 
 #include <cstddef>
 
-#include "constraints/result.h"
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

@@ -11,7 +11,7 @@
 #include <boost/graph/adjacency_list.hpp>
 
 #include "constraints/address_window.h"
-#include "constraints/system.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

@@ -8,8 +8,8 @@
 
 #include "constraints/alignment.h"
 #include "constraints/format.h"
-#include "constraints/result.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 

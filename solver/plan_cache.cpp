@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "solver/plan_cache.h"
+#include "heapsolve/plan_cache.h"
 
 #include <algorithm>
 #include <cstring>

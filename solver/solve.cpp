@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Per buffer: gather the rule sources of its users from the graph, merge them kind by kind, lay the
 // buffer out, then judge every heap. What fails is recorded with who asked for what and where.
-#include "solver/solver.h"
+#include "heapsolve/solver.h"
 
 #include <algorithm>
 #include <deque>

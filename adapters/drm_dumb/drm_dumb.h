@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "adapters/adapter.h"
-#include "adapters/drm_dumb/primary_node.h"
+#include "heapsolve/primary_node.h"
 
 namespace heapsolve {
 

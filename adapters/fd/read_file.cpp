@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "adapters/fd/unique_fd.h"
+#include "heapsolve/unique_fd.h"
 
 namespace heapsolve {
 

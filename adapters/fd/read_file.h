@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "constraints/result.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "adapters/fd/unique_fd.h"
+#include "heapsolve/unique_fd.h"
 
 #include <cerrno>
 #include <cstring>

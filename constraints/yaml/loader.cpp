@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 #include <cstring>
 #include <functional>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "adapters/allocate.h"
+#include "heapsolve/allocate.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // Leaks and refusals in a real kernel (tests/vm/run.sh; skipped where /dev/dma_heap is missing).
 // - 100,000 allocate/free cycles through allocatePlan: the process's fd count and the kernel's
 //   own list of dma-bufs (debugfs dma_buf/bufinfo, "Total N objects") are the same afterwards.
-// - Refusals the kernel really makes give the documented answer (adapters/allocate.h): no
+// - Refusals the kernel really makes give the documented answer (heapsolve/allocate.h): no
 //   permission on the heap node (EACCES, as an unprivileged user), a heap that is not there
 //   (ENOENT) and a full heap (ENOMEM from the CMA heap): a SystemError naming the node, and a
 //   fallback to the next eligible heap when there is one.
@@ -20,7 +20,7 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/allocate.h"
+#include "heapsolve/allocate.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {

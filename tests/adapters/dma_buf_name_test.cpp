@@ -13,9 +13,9 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/allocate.h"
+#include "heapsolve/allocate.h"
 #include "adapters/fd/read_file.h"
-#include "log/logging.h"
+#include "heapsolve/logging.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {

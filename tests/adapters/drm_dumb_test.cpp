@@ -15,8 +15,8 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "adapters/allocate.h"
-#include "adapters/probe.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/probe.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {

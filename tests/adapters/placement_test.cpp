@@ -13,8 +13,8 @@
 #include <sys/klog.h>
 #include <unistd.h>
 
-#include "adapters/allocate.h"
-#include "adapters/probe.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/probe.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {

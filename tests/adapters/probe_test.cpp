@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "adapters/probe.h"
+#include "heapsolve/probe.h"
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 #include "tests/adapters/fake_tree.h"
 #include "tests/adapters/test_util.h"
 

@@ -16,9 +16,9 @@
 #include <gtest/gtest.h>
 
 #include "cli/json.h"
-#include "constraints/yaml/loader.h"
-#include "solver/plan_cache.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/plan_cache.h"
+#include "heapsolve/solver.h"
 
 namespace heapsolve {
 namespace {

@@ -15,10 +15,10 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/allocate.h"
 #include "cli/json.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A SystemSnapshot owns what was moved in, shares it with its copies and has an id no other
 // snapshot has, copies and moves included.
-#include "constraints/system_snapshot.h"
+#include "heapsolve/system_snapshot.h"
 
 #include <set>
 #include <thread>

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 #include "tests/fuzz/split.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

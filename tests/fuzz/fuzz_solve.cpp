@@ -7,8 +7,8 @@
 #include <cstdint>
 
 #include "cli/json.h"
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 #include "tests/fuzz/split.h"
 #include "tests/support/json_check.h"
 #include "tests/support/plan_check.h"

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 namespace heapsolve::fuzz {
 

@@ -9,6 +9,9 @@ unsatisfiable buffers `ok` and the set of (user, rule, at) of `conflicts`
 (not `detail`, not `suggestion`).
 
 Usage: differential.py HEAPSOLVE [--count N] [--seed FIRST] [--max-report K]
+                       [--additions]
+With --additions, gen.py also draws the keys of schema.md's "Additions of
+2026-12" and the heap key `capacity` (off by default until the C++ has them).
 Exit 0 when every seed agrees, 1 otherwise.  The last line is
 `N passed, M failed`.
 """
@@ -164,6 +167,9 @@ def main():
                     "an unsatisfiable buffer")
     ap.add_argument("--stats", action="store_true",
                     help="print how many systems exit 0, 1 and 2")
+    ap.add_argument("--additions", action="store_true",
+                    help="systems that also use page_size, per-format "
+                    "modifiers, chroma_stride and capacity")
     args = ap.parse_args()
     binary = os.path.abspath(args.heapsolve)
     passed = failed = 0
@@ -173,7 +179,7 @@ def main():
     for seed in range(args.seed, args.seed + args.count):
         d = tempfile.mkdtemp(prefix="heapsolve-diff-")
         try:
-            paths, g = gen.generate(seed, d)
+            paths, g = gen.generate(seed, d, args.additions)
             files = [os.path.basename(p) for p in paths]
             ref = run_reference(files, d)
             cpp = run_binary(binary, files, d)
@@ -189,8 +195,9 @@ def main():
                 print("=" * 72)
                 print("MISMATCH seed %d (%s)%s" % (
                     seed, tag, " mutation %s" % g.bad if g.bad else ""))
-                print("reproduce: python3 %s %d DIR && %s check --json %s" %
+                print("reproduce: python3 %s%s %d DIR && %s check --json %s" %
                       (os.path.join(os.path.dirname(__file__), "gen.py"),
+                       " --additions" if args.additions else "",
                        seed, binary, " ".join(files)))
                 for x in diffs:
                     print("  - " + x)
@@ -215,6 +222,8 @@ def main():
     if args.stats:
         print("reference exits: " + ", ".join(
             "%d: %d" % (k, v) for k, v in sorted(exits.items())))
+    if args.additions:
+        print("systems drawn with the additions of 2026-12 and capacity")
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 

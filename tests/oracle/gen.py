@@ -5,7 +5,15 @@
 pipeline, with items sometimes moved to another file) and returns their paths
 in command-line order.  Most systems are valid; a fraction is unsatisfiable
 by construction of random constraints, and about one in twelve is mutated
-into bad input (exit 2).  Usage: gen.py SEED OUTDIR
+into bad input (exit 2).  Usage: gen.py [--additions] SEED OUTDIR
+
+With `additions` (--additions), the systems also use the "Additions of
+2026-12" of schema.md and the heap key `capacity`: page_size, per-format
+modifier mappings (some laid out as KMS reports them: each plane its own
+mapping, the device the union), chroma_stride, capacity, widths where
+derived chroma strides differ, and bad input of each.  Without it, every
+draw is the same as before these keys existed (each new draw sits behind
+`self.additions`), so the same seed gives the same files byte for byte.
 """
 
 import os
@@ -48,8 +56,12 @@ class L(list):
     pass
 
 
+class FM(M):
+    """A per-format modifier mapping (format -> list of modifiers)."""
+
+
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, additions=False):
         self.r = random.Random(seed)
         self.flow = self.r.random() < 0.7
         # How hard the system is: scales the odds of restrictive rules.
@@ -57,6 +69,12 @@ class Gen:
         # Small systems: page-sized buffers against KiB regions and limits,
         # so that sizes land exactly on max_buffer, a region or a total.
         self.small = self.r.random() < 0.25
+        self.additions = additions
+        # The kernel's page size, when the system says it (additions only).
+        self.page_size = None
+        if additions and self.chance(0.35):
+            self.page_size = self.r.choice([4 * KiB, 8 * KiB, 16 * KiB,
+                                            16 * KiB, 64 * KiB])
 
     def chance(self, p):
         return self.r.random() < p
@@ -143,12 +161,22 @@ class Gen:
         if self.chance(0.2):
             h.append(["protected", self.boolean(self.strict(0.5))])
         if self.chance(0.3):
-            h.append(["align", self.num(r.choice([4 * KiB, 8 * KiB, 12 * KiB,
-                                                  64 * KiB, MiB, 2 * MiB]))])
+            a = r.choice([4 * KiB, 8 * KiB, 12 * KiB, 64 * KiB, MiB, 2 * MiB])
+            if self.additions and self.page_size and a % self.page_size \
+                    and self.chance(0.9):
+                # Mostly a valid align under larger pages; sometimes not.
+                a = r.choice([1, 2, 4]) * self.page_size
+            h.append(["align", self.num(a)])
         if self.chance(0.25):
             h.append(["max_buffer", self.num(r.choice(
                 [4 * KiB, 8 * KiB, 12 * KiB, 16 * KiB] if self.small else
                 [MiB, 4 * MiB, 16 * MiB, 64 * MiB, 256 * MiB, TiB]))])
+        if self.additions and self.chance(0.3):
+            h.append(["capacity", self.num(r.choice(
+                [4 * KiB, 8 * KiB, 12 * KiB, 16 * KiB, 32 * KiB, 64 * KiB]
+                if self.small else
+                [16 * MiB, 64 * MiB, 96 * MiB, 256 * MiB, GiB, 8 * GiB,
+                 TiB]))])
         rest = h[2:]
         r.shuffle(rest)
         h[2:] = rest
@@ -185,13 +213,43 @@ class Gen:
                 fs.insert(r.randint(0, len(fs)), r.choice(OTHER_FOURCCS))
             m.append(["formats", L(fs)])
         if self.chance(0.35 if not plane else 0.25):
-            ms = r.sample(MODIFIERS, r.randint(1, 3))
-            if not self.strict(0.6) and "LINEAR" not in ms:
-                ms.append("LINEAR")
-            m.append(["modifiers", L(ms)])
+            if self.additions and self.chance(0.5):
+                m.append(["modifiers", self.modifier_map(m)])
+            else:
+                ms = r.sample(MODIFIERS, r.randint(1, 3))
+                if not self.strict(0.6) and "LINEAR" not in ms:
+                    ms.append("LINEAR")
+                m.append(["modifiers", L(ms)])
         if self.chance(0.4 if not plane else 0.25):
             m.append(["cache", "any" if not self.strict(0.4) else
                       r.choice(["cached", "uncached"])])
+        if self.additions and self.chance(0.3 if not plane else 0.2):
+            cs = r.choice(["derived", "derived", "aligned"])
+            m.append(["chroma_stride", cs])
+            if cs == "derived" and m.get("align") is None and \
+                    self.chance(0.5):
+                # A V4L2 decoder's bytesperline alignment: where derived
+                # and aligned strides part.
+                m.append(["align", M([["stride", self.num(
+                    r.choice([16, 32, 64, 128]))]])])
+
+    def modifier_map(self, m):
+        """A per-format mapping: mostly the formats of `m`'s formats list
+        (when it has one), sometimes others or a fourcc outside the table."""
+        r = self.r
+        fl = m.get("formats")
+        pool = list(fl) if fl and self.chance(0.7) else TABLE
+        keys = r.sample(pool, min(len(pool), r.randint(1, 6)))
+        if self.chance(0.15):
+            keys.append(r.choice([f for f in OTHER_FOURCCS
+                                  if f not in keys] or ["MT21"]))
+        fm = FM()
+        for k in keys:
+            ms = r.sample(MODIFIERS, r.randint(1, 3))
+            if not self.strict(0.5) and "LINEAR" not in ms:
+                ms.append("LINEAR")
+            fm.append([k, L(ms)])
+        return fm
 
     def device(self, name):
         r = self.r
@@ -211,13 +269,49 @@ class Gen:
                 self.rules(p, True)
                 planes.append(p)
             d.append(["planes", planes])
+            if self.additions and self.chance(0.3):
+                self.kms_modifiers(d, planes)
         return d
+
+    def kms_modifiers(self, d, planes):
+        """As probe describes KMS: each plane its own per-format mapping
+        (IN_FORMATS), the device per format the union of its planes'
+        lists, in first-seen order."""
+        r = self.r
+        for p in planes:
+            p[:] = [kv for kv in p if kv[0] != "modifiers"]
+            fm = FM()
+            for f in r.sample(["NV12", "XRGB8888", "ARGB8888", "YUV420",
+                               "RGB565", "P010"], r.randint(1, 4)):
+                ms = r.sample(["BROADCOM_SAND128", "BROADCOM_UIF", "ARM_AFBC",
+                               "LINEAR"], r.randint(1, 2))
+                if self.chance(0.6) and "LINEAR" not in ms:
+                    ms.append("LINEAR")
+                fm.append([f, L(ms)])
+            p.append(["modifiers", fm])
+        union = FM()
+        for p in planes:
+            for f, ms in p.get("modifiers"):
+                have = union.get(f)
+                if have is None:
+                    union.append([f, L(ms)])
+                else:
+                    have.extend(x for x in ms if x not in have)
+        at = [i for i, kv in enumerate(d) if kv[0] == "modifiers"]
+        if at:
+            d[at[0]] = ["modifiers", union]
+        else:
+            d.insert(len(d) - 1, ["modifiers", union])
 
     def dimension(self):
         r = self.r
         x = r.random()
         if self.small and x < 0.8:
             return r.choice([1, 2, 3, 16, 64, 100])
+        if self.additions and x < 0.3:
+            # Widths where derived and aligned chroma strides part.
+            return r.choice([1928, 1927, 1366, 854, 5, 7, 13, 1921, 33,
+                             1928, 1928, 1080])
         if x < 0.85:
             return r.choice([1, 2, 3, 17, 33, 64, 320, 480, 640, 720, 1080,
                              1081, 1280, 1920, 2160, 3840, 4096])
@@ -243,6 +337,8 @@ class Gen:
             for m in users[u]:
                 if m.get("formats"):
                     cands &= set(m.get("formats"))
+                if isinstance(m.get("modifiers"), FM):
+                    cands &= {f for f, _ in m.get("modifiers")}
         if cands and self.chance(0.85):
             fmt = r.choice(sorted(cands))
         else:
@@ -313,8 +409,12 @@ class Gen:
             if pol:
                 self.policy = pol
                 lists[r.randrange(nfiles)]["policy"] = pol
+        if self.page_size:
+            lists[r.randrange(nfiles)]["page_size"] = self.num(self.page_size)
         for i, f in enumerate(files):
             keys = ["memory", "heaps", "devices", "buffers", "policy"]
+            if self.additions:
+                keys.append("page_size")
             if self.chance(0.2):
                 r.shuffle(keys)
             for k in keys:
@@ -354,9 +454,12 @@ class Gen:
                  "modifier", "policy2", "forbid", "huge", "yes", "format",
                  "zero", "novalue", "noplane", "duplist", "bigunit",
                  "tagged", "twodoc", "emptyfile", "mergekey", "pathnovalue"]
+        if self.additions:
+            kinds += ["pagesize", "pagesize2", "pagealign", "modmap",
+                      "chroma", "capacity"]
         kind = r.choice(kinds)
         if not self.heaps and kind in ("mergekey", "pathnovalue", "heapalign",
-                                       "slash", "dupname"):
+                                       "slash", "dupname", "pagealign"):
             kind = "unknown"
         self.bad = kind
         if kind in ("quoted", "negative", "fraction", "space", "hexunit",
@@ -446,6 +549,53 @@ class Gen:
             d.append(["formats", L(["NV12", "NV12"])])
             d[:] = [kv for i, kv in enumerate(d)
                     if kv[0] != "formats" or i == len(d) - 1]
+        elif kind == "pagesize":
+            self.files[-1][:] = [kv for kv in self.files[-1]
+                                 if kv[0] != "page_size"]
+            self.files[-1].append(["page_size", Num(r.choice(
+                ["2048", "12KiB", "0x3000", "1", "6144", '"16KiB"']))])
+            for f in self.files[:-1]:
+                f[:] = [kv for kv in f if kv[0] != "page_size"]
+        elif kind == "pagesize2":
+            for f in self.files:
+                if not any(kv[0] == "page_size" for kv in f):
+                    f.append(["page_size", Num("16KiB")])
+            if len(self.files) == 1:
+                self.files[0].append(["page_size", Num("16KiB")])
+        elif kind == "pagealign":
+            # A heap align that is a multiple of 4096 but not of page_size,
+            # page_size perhaps in a later file.
+            for f in self.files:
+                f[:] = [kv for kv in f if kv[0] != "page_size"]
+            r.choice(self.files).append(["page_size", Num(r.choice(
+                ["16KiB", "0x10000"]))])
+            h = r.choice(self.heaps)
+            h[:] = [kv for kv in h if kv[0] != "align"] + \
+                [["align", self.num(r.choice([4 * KiB, 8 * KiB, 12 * KiB]))]]
+        elif kind == "modmap":
+            d = r.choice(self.devices + [p for d in self.devices
+                                         for p in d.get("planes") or []])
+            d[:] = [kv for kv in d if kv[0] != "modifiers"] + \
+                [["modifiers", r.choice([
+                    FM(), FM([["NV12", L()]]), FM([["NV12", "LINEAR"]]),
+                    FM([["NV12", L(["linear"])]]),
+                    FM([["NV12", L(["LINEAR", "LINEAR"])]]),
+                    FM([["NV12", L(["LINEAR"])], ["NV12", L(["LINEAR"])]]),
+                    FM([["NV12", L(["DRM_FORMAT_MOD_LINEAR"])]]),
+                    FM([["XRGB8888", L(["LINEAR"])], ["NV12", ""]])])]]
+        elif kind == "chroma":
+            d = r.choice(self.devices)
+            d[:] = [kv for kv in d if kv[0] != "chroma_stride"] + \
+                [["chroma_stride", r.choice(["interleaved", "Derived",
+                                             "true", ""])]]
+        elif kind == "capacity":
+            if self.heaps and self.chance(0.6):
+                h = r.choice(self.heaps)
+                h[:] = [kv for kv in h if kv[0] != "capacity"] + \
+                    [["capacity", Num(r.choice(["0", '"64MiB"', "64 MiB",
+                                                "-1"]))]]
+            else:
+                r.choice(self.devices).append(["capacity", Num("64MiB")])
         else:
             # Mutation not applicable: fall back to an unknown key.
             self.bad = "unknown"
@@ -470,7 +620,11 @@ def inline(node):
 
 
 def can_inline(node):
-    """Scalar lists, windows and align mappings; entries stay block style."""
+    """Scalar lists, windows, align and per-format modifier mappings;
+    entries stay block style."""
+    if isinstance(node, FM):
+        return all(isinstance(v, str) or (isinstance(v, L) and scalar_list(v))
+                   for _, v in node)
     if isinstance(node, M):
         return flat_map(node) and node.get("name") is None
     if isinstance(node, L):
@@ -515,9 +669,9 @@ NAMES = [["pipeline.yaml"], ["board.yaml", "pipeline.yaml"],
          ["board.yaml", "devices.yaml", "pipeline.yaml"]]
 
 
-def generate(seed, outdir):
+def generate(seed, outdir, additions=False):
     """Writes the system of `seed` into `outdir`; returns (paths, gen)."""
-    g = Gen(seed)
+    g = Gen(seed, additions)
     files = g.system()
     paths = []
     for name, m in zip(NAMES[len(files) - 1], files):
@@ -529,7 +683,12 @@ def generate(seed, outdir):
 
 
 if __name__ == "__main__":
-    paths, g = generate(int(sys.argv[1]), sys.argv[2])
+    args = sys.argv[1:]
+    additions = "--additions" in args
+    args = [a for a in args if a != "--additions"]
+    if len(args) != 2:
+        sys.exit("usage: gen.py [--additions] SEED OUTDIR")
+    paths, g = generate(int(args[0]), args[1], additions)
     print(" ".join(paths))
     if g.bad:
         print("mutation:", g.bad, file=sys.stderr)

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Independent reference implementation of `heapsolve check --json FILE...`.
 
-Written from /work/shared/spec/schema.md and cli.md only (schema version 1), so
-that a differential test can compare it with the C++ solver.  Python 3 plus
+Written from /work/shared/spec/schema.md and cli.md only (schema version 1,
+with the "Additions of 2026-12": `page_size`, per-format `modifiers`
+mappings, `chroma_stride`, and the heap key `capacity`), so that a
+differential test can compare it with the C++ solver.  Python 3 plus
 python3-yaml (Debian), nothing else.  The YAML node API (`yaml.compose`) gives
 line/column marks, shows duplicate keys and tells plain scalars from quoted ones.
 
@@ -44,6 +46,7 @@ FORMATS["YUV444"] = [(1, 1, 1), (1, 1, 1), (1, 1, 1)]
 BACKENDS = ("dma-heap", "drm-dumb", "udmabuf")
 KINDS = ("codec", "render", "display", "camera", "cpu", "other")
 CACHES = ("any", "cached", "uncached")
+CHROMA = ("aligned", "derived")
 UNITS = {"": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30,
          "TiB": 1 << 40}
 NUMBER_RE = re.compile(r"^(?:0x([0-9a-fA-F]+)|([0-9]+)(B|KiB|MiB|GiB|TiB)?)$")
@@ -155,7 +158,21 @@ class Source:
         self.formats = None           # (list, at)
         # A device's modifiers default to [LINEAR]; a plane's add nothing.
         self.modifiers = None if is_plane else (["LINEAR"], at)
+        # A per-format mapping instead of a plain list:
+        # ({format: (list, at of the format's key)}, at of `modifiers`).
+        self.modmap = None
         self.cache = ("any", at)
+        self.chroma = ("aligned", at)
+
+    def modifiers_for(self, fmt):
+        """This source's modifier list for a buffer of `fmt`: (list, at),
+        None when it brings no list, REFUSES when its mapping lacks `fmt`."""
+        if self.modmap is not None:
+            return self.modmap[0].get(fmt, REFUSES)
+        return self.modifiers
+
+
+REFUSES = "refuses"
 
 
 class Device:
@@ -177,8 +194,10 @@ class Heap:
         self.regions = None           # ([(base, end)] as written, at)
         self.cached = (True, at)
         self.protected = (False, at)
-        self.align = (4096, at)
+        # The default is page_size (see load_system); `at` the heap's line.
+        self.align = None             # (value, at, where of the value)
         self.max_buffer = None        # (value, at)
+        self.capacity = None          # (value, at)
 
 
 class Buffer:
@@ -206,6 +225,8 @@ class System:
         self.buffer_names = {}
         self.policy = None            # {"prefer": [...], "forbid": set}
         self.policy_mark = None
+        self.page_size = 4096
+        self.page_size_mark = None
 
 
 # ---------------------------------------------------------------- loading
@@ -352,7 +373,8 @@ class Loader:
         if root is None:
             raise BadInput(self.file, 1, 1, "empty file; 'version: 1' is required")
         top = self.mapping(root, "the file", ("version", "memory", "heaps",
-                                              "devices", "buffers", "policy"),
+                                              "devices", "buffers", "policy",
+                                              "page_size"),
                            ("version",))
         if self.number(top["version"][1], "version") != 1:
             self.err(top["version"][1], "only schema version 1 is known")
@@ -378,11 +400,24 @@ class Loader:
                          % s.policy_mark)
             s.policy_mark = self.where(top["policy"][0])
             self.policy(top["policy"][1])
+        if "page_size" in top:
+            # READING: like `policy`, a second `page_size` is an error at the
+            # later key, even when both give the same value.
+            if s.page_size_mark is not None:
+                self.err(top["page_size"][0], "page_size given twice (first "
+                         "at %s)" % s.page_size_mark)
+            s.page_size_mark = self.where(top["page_size"][0])
+            v = self.number(top["page_size"][1], "page_size")
+            if v < 4096 or v & (v - 1):
+                self.err(top["page_size"][1], "page_size %d is not a power "
+                         "of two of at least 4096" % v)
+            s.page_size = v
 
     def heap(self, node):
         m = self.mapping(node, "heap", ("name", "backend", "path",
                                         "contiguous", "regions", "cached",
-                                        "protected", "align", "max_buffer"),
+                                        "protected", "align", "max_buffer",
+                                        "capacity"),
                          ("name", "backend"))
         name = self.name(m["name"][1], "heap name")
         self.define(self.sys.names, name, m["name"][1], "name")
@@ -408,10 +443,15 @@ class Loader:
             if a % 4096:
                 self.err(m["align"][1], "a heap's align must be a multiple "
                          "of 4096")
-            h.align = (a, self.at(m["align"][0]))
+            # Whether it is a multiple of page_size is checked once every
+            # file is read (load_system): page_size may come later.
+            h.align = (a, self.at(m["align"][0]), self.where(m["align"][1]))
         if "max_buffer" in m:
             h.max_buffer = (self.number(m["max_buffer"][1], "max_buffer"),
                             self.at(m["max_buffer"][0]))
+        if "capacity" in m:
+            h.capacity = (self.number(m["capacity"][1], "capacity"),
+                          self.at(m["capacity"][0]))
         self.sys.heaps.append(h)
 
     def rules(self, src, m):
@@ -437,18 +477,65 @@ class Loader:
                                                           "formats")],
                            self.at(m["formats"][0]))
         if "modifiers" in m:
-            src.modifiers = ([s for s, _ in self.name_list(
-                m["modifiers"][1], "modifiers", self.check_modifier)],
-                self.at(m["modifiers"][0]))
+            kn, vn = m["modifiers"]
+            if isinstance(vn, yaml.MappingNode):
+                src.modmap = (self.modifier_map(vn), self.at(kn))
+            else:
+                src.modifiers = (self.modifier_list(vn, "modifiers"),
+                                 self.at(kn))
         if "cache" in m:
             src.cache = (self.enum(m["cache"][1], "cache", CACHES),
                          self.at(m["cache"][0]))
+        if "chroma_stride" in m:
+            src.chroma = (self.enum(m["chroma_stride"][1], "chroma_stride",
+                                    CHROMA),
+                          self.at(m["chroma_stride"][0]))
+
+    def modifier_list(self, node, what):
+        if not isinstance(node, yaml.SequenceNode):
+            self.err(node, "%s must be a list of modifiers or a mapping from "
+                     "format to such a list" % what
+                     if what == "modifiers" else "%s must be a list of "
+                     "modifiers" % what)
+        return [s for s, _ in self.name_list(node, what,
+                                             self.check_modifier)]
+
+    def modifier_map(self, node):
+        """`modifiers` as a mapping from format name to a non-empty list.
+
+        READING: the keys are format names like the items of `formats`
+        (any non-empty string, compared as written, each at most once); an
+        empty mapping `{}` is bad input like an empty list; each list's `at`
+        is the line of its own format key (as for `align`, a value's `at` is
+        the line of its own key)."""
+        if not node.value:
+            self.err(node, "modifiers is an empty mapping; leave the key out "
+                     "instead")
+        out = {}
+        where = {}
+        for k, v in node.value:
+            if not isinstance(k, yaml.ScalarNode) or self.is_null(k) \
+                    or k.value == "":
+                self.err(k, "keys of a modifiers mapping must be format "
+                         "names")
+            f = k.value
+            if f in out:
+                self.err(k, "format '%s' given twice in modifiers (first at "
+                         "%s)" % (f, where[f]))
+            if self.is_null(v):
+                self.err(v if v.start_mark.line == k.start_mark.line else k,
+                         "modifiers for '%s' has no value" % f)
+            where[f] = self.where(k)
+            out[f] = (self.modifier_list(v, "modifiers for '%s'" % f),
+                      self.at(k))
+        return out
 
     def device(self, node):
         m = self.mapping(node, "device", ("name", "kind", "iommu", "address",
                                           "contiguous", "align", "max_stride",
                                           "formats", "modifiers", "cache",
-                                          "protected", "planes"),
+                                          "protected", "planes",
+                                          "chroma_stride"),
                          ("name", "kind"))
         name = self.name(m["name"][1], "device name")
         self.define(self.sys.names, name, m["name"][1], "name")
@@ -466,7 +553,8 @@ class Loader:
                 pm = self.mapping(p, "plane", ("name", "address", "contiguous",
                                                "align", "max_stride",
                                                "formats", "modifiers",
-                                               "cache"), ("name",))
+                                               "cache", "chroma_stride"),
+                                ("name",))
                 pname = self.name(pm["name"][1], "plane name")
                 self.define(seen, pname, pm["name"][1], "plane")
                 src = Source("%s/%s" % (name, pname), self.at(p), True)
@@ -531,6 +619,16 @@ def load_system(files):
         except (OSError, UnicodeDecodeError) as e:
             raise BadInput(f, 1, 1, "cannot read: %s" % e)
         Loader(f, s).load(text)
+    # A heap's align: page_size when left out, else a multiple of it, checked
+    # now that every file is read and reported at the heap's `align`.
+    # READING: this check comes before the reference checks below, in heap
+    # order; the one against 4096 stays in the loader (as before).
+    for h in s.heaps:
+        if h.align is None:
+            h.align = (s.page_size, h.at, None)
+        elif h.align[0] % s.page_size:
+            bad_at(h.align[2], "heap '%s': align %d is not a multiple of "
+                   "page_size %d" % (h.name, h.align[0], s.page_size))
     # References.
     heap_names = {h.name for h in s.heaps}
     for b in s.buffers:
@@ -576,6 +674,41 @@ def heap_regions(system, h):
     return None
 
 
+def heap_total(h, stats):
+    """A heap's total for the order: its region total, its capacity when its
+    regions are unknown, the smaller of the two when both are known; None
+    (larger than any number) when neither is."""
+    total = stats[0]
+    if h.capacity is None:
+        return total
+    if total is None:
+        return h.capacity[0]
+    return min(total, h.capacity[0])
+
+
+def derived_strides(fmt, width, a_stride):
+    """The strides of `chroma_stride: derived` (schema.md, Additions of
+    2026-12): stride_0 is the smallest multiple k*A of A = A_stride with
+    stride_0 >= w_0*cpp_0 and, for every plane p >= 1,
+    stride_p = stride_0*cpp_p / (hsub_p*cpp_0) a whole multiple of A and
+    >= w_p*cpp_p.  In closed form: stride_p = A * k*cpp_p/d_p with
+    d_p = hsub_p*cpp_0, a whole number exactly when k is a multiple of
+    d_p / gcd(cpp_p, d_p); and stride_p >= w_p*cpp_p exactly when
+    k*A >= w_p*hsub_p*cpp_0.  Exact integers (Python), so nothing wraps
+    here; the caller checks each stride against 2^64."""
+    from math import gcd
+    cpp0 = fmt[0][0]
+    k = -(-(width * cpp0) // a_stride)
+    step = 1
+    for cpp, hsub, _ in fmt[1:]:
+        w = -(-width // hsub)
+        k = max(k, -(-(w * hsub * cpp0) // a_stride))
+        d = hsub * cpp0
+        step = lcm(step, d // gcd(cpp, d))
+    s0 = align_up(k, step) * a_stride
+    return [s0] + [s0 * cpp // (hsub * cpp0) for cpp, hsub, _ in fmt[1:]]
+
+
 def region_stats(system, h, err):
     r = heap_regions(system, h)
     if r is None:
@@ -615,23 +748,44 @@ def solve_buffer(system, b, heap_stats):
     # ---- layout (all users, IOMMU or not)
     A = {}
     for k in ("base", "stride", "height", "size"):
-        v = 4096 if k == "base" else 1
+        v = system.page_size if k == "base" else 1
         for u in users:
             for s in u.sources:
                 v = checked(lcm(v, s.align[k][0]), "alignment lcm (%s)" % k,
                             err)
         A[k] = v
     H = checked(align_up(b.height, A["height"]), "aligned height", err)
+    fmt = FORMATS[b.format]
+    # chroma_stride: a user says derived when its device or any plane it
+    # brings does (`aligned` never overrides it); the buffer is laid out
+    # derived when any user says so.  Single-plane formats are unaffected.
+    # READING: any user means any, like the other layout rules: with or
+    # without IOMMU, and whatever conflicts it has.
+    derived = None
+    if len(fmt) > 1 and any(s.chroma[0] == "derived"
+                            for u in users for s in u.sources):
+        for i, (cpp, hsub, _) in enumerate(fmt):
+            checked(-(-b.width // hsub) * cpp, "row bytes", err)
+        # READING: the overflow check covers the layout's numbers (row
+        # bytes, each stride, plane sizes, offsets, ends, size), not the
+        # intermediate product stride_0*cpp_p of the formula: the strides
+        # are computed exactly.  (They differ only for P010 with
+        # 2^62 <= stride_0 < 2^63 and a layout that still fits.)
+        derived = [checked(x, "stride", err)
+                   for x in derived_strides(fmt, b.width, A["stride"])]
     planes = []
     offset = 0
     end = 0
-    for i, (cpp, hsub, vsub) in enumerate(FORMATS[b.format]):
+    for i, (cpp, hsub, vsub) in enumerate(fmt):
         if i:
             offset = checked(align_up(end, A["base"]), "plane offset", err)
         w = -(-b.width // hsub)
         h = -(-H // vsub)
-        stride = checked(align_up(checked(w * cpp, "row bytes", err),
-                                  A["stride"]), "stride", err)
+        if derived:
+            stride = derived[i]
+        else:
+            stride = checked(align_up(checked(w * cpp, "row bytes", err),
+                                      A["stride"]), "stride", err)
         end = checked(offset + checked(stride * h, "plane size", err),
                       "plane end", err)
         planes.append({"offset": offset, "stride": stride})
@@ -693,30 +847,54 @@ def solve_buffer(system, b, heap_stats):
                 seen.add(id(s))
                 all_sources.append((u, s))
 
-    # Format.
+    # Format: a `formats` list without the format, and a per-format
+    # `modifiers` mapping without it, each give a conflict where written.
     for _, s in all_sources:
         if s.formats is not None and b.format not in s.formats[0]:
             conflicts.add(s.name, "format", "accepts %s, not %s" %
                           (", ".join(s.formats[0]), b.format), s.formats[1])
+        if s.modifiers_for(b.format) is REFUSES:
+            conflicts.add(s.name, "format", "modifiers are given for %s, "
+                          "not %s" % (", ".join(s.modmap[0]), b.format),
+                          s.modmap[1])
 
-    # Modifier: intersection of every list that is brought.
-    mod_sources = [s for _, s in all_sources if s.modifiers is not None]
+    # Modifier: intersection of every list that is brought, among the users
+    # that take part: a user any of whose sources (its device or a plane it
+    # brings) has a mapping without the format takes no part; a user refused
+    # only by a `formats` list still does.
+    # READING: a device or plane takes part when at least one user that takes
+    # part brings it (`disp/layer0` can take part while `disp`, which also
+    # brings a refusing layer1, does not; disp's own list then counts, once).
+    # A modifier conflict names every list taking part, at the line of that
+    # list (for a mapping, the line of the buffer's format key in it).
+    mod_sources = []
+    producer_takes_part = True
+    for u in users:
+        lists = [s.modifiers_for(b.format) for s in u.sources]
+        if any(x is REFUSES for x in lists):
+            producer_takes_part = producer_takes_part and u is not users[0]
+            continue
+        for s, x in zip(u.sources, lists):
+            if x is not None and all(s is not t for t, _ in mod_sources):
+                mod_sources.append((s, x))
     accepted = None
-    for s in mod_sources:
-        ms = set(s.modifiers[0])
-        accepted = ms if accepted is None else accepted & ms
+    for _, (ms, _) in mod_sources:
+        accepted = set(ms) if accepted is None else accepted & set(ms)
     modifier = None
-    if "LINEAR" in accepted:
+    if accepted and "LINEAR" in accepted:
         modifier = "LINEAR"
-    else:
-        for m in users[0].device.source.modifiers[0]:
+    elif accepted and producer_takes_part:
+        # The producer's device list in its order (a producer that takes no
+        # part has a format conflict: then no modifier is reported anyway).
+        for m in users[0].device.source.modifiers_for(b.format)[0]:
             if m in accepted:
                 modifier = m
                 break
-    if modifier is None:
-        for s in mod_sources:
-            conflicts.add(s.name, "modifier", "accepts %s" %
-                          ", ".join(s.modifiers[0]), s.modifiers[1])
+    if accepted is not None and not accepted:
+        # When no user is left to take part, there is no modifier conflict.
+        for s, (ms, at) in mod_sources:
+            conflicts.add(s.name, "modifier", "accepts %s" % ", ".join(ms),
+                          at)
 
     # Cache.
     cached = [s for _, s in all_sources if s.cache[0] == "cached"]
@@ -743,7 +921,7 @@ def solve_buffer(system, b, heap_stats):
     # ---- heaps
     phys = [(u, s) for u, s in all_sources if not u.iommu]
     contig_srcs = [s for _, s in phys if s.contiguous[0]]
-    base_L = 4096
+    base_L = system.page_size
     for _, s in phys:
         base_L = lcm(base_L, s.align["base"][0])
     forbid = system.policy["forbid"] if system.policy else set()
@@ -799,6 +977,11 @@ def solve_buffer(system, b, heap_stats):
         if regions is not None and total_size > total:
             fails.append(("size", "count x size %d > regions total %d" %
                           (total_size, total), regions[1], []))
+        # READING: capacity's own conflict (the heap alone, at `capacity`),
+        # beside the regions-total one when both fail.
+        if h.capacity is not None and total_size > h.capacity[0]:
+            fails.append(("size", "count x size %d > capacity %d" %
+                          (total_size, h.capacity[0]), h.capacity[1], []))
         if not fails:
             eligible.append(h)
         for rule, detail, at, imposing in fails:
@@ -818,7 +1001,7 @@ def solve_buffer(system, b, heap_stats):
     prefer = [n for n, _ in system.policy["prefer"]] if system.policy else []
 
     def key(h):
-        total = heap_stats[h.name][0]
+        total = heap_total(h, heap_stats[h.name])
         return (prefer.index(h.name) if h.name in prefer else len(prefer),
                 1 if h.contiguous[0] else 0,
                 0 if total is None else 1, -(total or 0),

@@ -14,8 +14,8 @@
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 #include "tests/support/plan_check.h"
 
 namespace heapsolve {

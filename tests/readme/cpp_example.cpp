@@ -6,10 +6,10 @@
 #include <vector>
 
 // README-BEGIN
-#include "adapters/allocate.h"
-#include "constraints/system_snapshot.h"
-#include "constraints/yaml/loader.h"
-#include "solver/plan_cache.h"
+#include "heapsolve/allocate.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/plan_cache.h"
+#include "heapsolve/system_snapshot.h"
 
 int allocateDecoded(const std::vector<std::string> &files, heapsolve::PlanCache &cache)
 {

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 
 namespace heapsolve {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 namespace heapsolve {
 namespace {

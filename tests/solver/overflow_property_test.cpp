@@ -11,9 +11,9 @@
 #include <gtest/gtest.h>
 
 #include "constraints/format.h"
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 #include "solver/layout.h"
-#include "solver/solver.h"
 #include "tests/support/plan_check.h"
 
 namespace heapsolve {

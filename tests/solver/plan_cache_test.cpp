@@ -2,7 +2,7 @@
 // The plan cache answers exactly what an uncached solve answers, stays within its bound, never
 // lets two different requests share an entry, and stays right under concurrent use, whether it
 // is asked by content (a System) or by identity (a SystemSnapshot).
-#include "solver/plan_cache.h"
+#include "heapsolve/plan_cache.h"
 
 #include <set>
 #include <utility>
@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
-#include "solver/solver.h"
+#include "heapsolve/loader.h"
+#include "heapsolve/solver.h"
 #include "tests/solver/test_system.h"
 
 namespace heapsolve {

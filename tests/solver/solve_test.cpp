@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The solver's rules, one behaviour per test, on small systems written as schema-1 YAML.
-#include "solver/solver.h"
+#include "heapsolve/solver.h"
 #include "tests/solver/test_system.h"
 
 #include <set>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 namespace heapsolve {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 namespace heapsolve::testing {
 

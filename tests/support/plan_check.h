@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve::testing {
 

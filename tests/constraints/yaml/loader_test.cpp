@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The loader accepts schema 1 exactly: every rejection names FILE:LINE:COLUMN and what is wrong.
-#include "constraints/yaml/loader.h"
+#include "heapsolve/loader.h"
 
 #include <unistd.h>
 

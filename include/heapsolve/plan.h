@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "constraints/result.h"
-#include "constraints/system.h"
+#include "heapsolve/result.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

@@ -9,8 +9,8 @@
 
 #include "adapters/adapter.h"
 #include "adapters/dma_heap/dma_heap.h"
-#include "adapters/drm_dumb/primary_node.h"
 #include "adapters/udmabuf/udmabuf.h"
+#include "heapsolve/primary_node.h"
 
 namespace heapsolve {
 

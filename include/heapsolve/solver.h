@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "constraints/result.h"
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "constraints/result.h"
-#include "constraints/system.h"
+#include "heapsolve/result.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

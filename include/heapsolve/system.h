@@ -14,7 +14,7 @@
 #include "constraints/cache_mode.h"
 #include "constraints/constraint_set.h"
 #include "constraints/format.h"
-#include "constraints/result.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 

@@ -39,10 +39,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "constraints/result.h"
-#include "constraints/system.h"
-#include "constraints/system_snapshot.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/result.h"
+#include "heapsolve/system.h"
+#include "heapsolve/system_snapshot.h"
 
 namespace heapsolve {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "constraints/system.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

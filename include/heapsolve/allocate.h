@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "adapters/adapter.h"
-#include "adapters/drm_dumb/primary_node.h"
-#include "constraints/result.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/primary_node.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

@@ -10,8 +10,8 @@
 
 #include <optional>
 
-#include "constraints/system.h"
-#include "solver/plan.h"
+#include "heapsolve/plan.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 

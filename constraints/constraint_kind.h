@@ -17,6 +17,7 @@ namespace heapsolve {
 // together, e.g. `cached` with `uncached`) or an OverflowError (a merged value too large for 64
 // bits), both without a position (the solver places them). An empty intersection is not an error:
 // it is a value (the empty window set, the empty format set) that the solver reports with its
+// culprits. A MergeConflict of sourced values (sourced.h) names the writers of both sides in its
 // culprits.
 template<typename K>
 using MergeResult = Result<K>;

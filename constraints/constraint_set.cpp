@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "constraints/constraint_set.h"
 
+#include <optional>
+
 namespace heapsolve {
 
 MergeResult<ConstraintSet> merge(const ConstraintSet &a, const ConstraintSet &b)
 {
-	auto address = merge(a.address, b.address);
-	auto contiguous = merge(a.contiguous, b.contiguous);
-	auto align = merge(a.align, b.align);
-	auto maxStride = merge(a.maxStride, b.maxStride);
-	auto formats = merge(a.formats, b.formats);
-	auto modifiers = merge(a.modifiers, b.modifiers);
-	auto cache = merge(a.cache, b.cache);
-	auto protection = merge(a.protection, b.protection);
-	for (const Error *c : { address ? nullptr : &address.error(), align ? nullptr : &align.error(),
-					cache ? nullptr : &cache.error() })
-		if (c)
-			return std::unexpected(*c);
-	return ConstraintSet{ *address, *contiguous, *align, *maxStride, *formats, *modifiers, *cache, *protection };
+	ConstraintSet out;
+	std::optional<Error> conflict;
+	forEachKind([&]<typename K>(std::type_identity<K>) {
+		if (conflict)
+			return;
+		auto m = merge(a.get<K>(), b.get<K>());
+		if (m)
+			out.get<K>() = std::move(*m);
+		else
+			conflict = std::move(m.error());
+	});
+	if (conflict)
+		return std::unexpected(std::move(*conflict));
+	return out;
 }
 
 } // namespace heapsolve

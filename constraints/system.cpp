@@ -2,6 +2,7 @@
 #include "heapsolve/system.h"
 
 #include <array>
+#include <type_traits>
 #include <utility>
 
 namespace heapsolve {
@@ -72,30 +73,46 @@ std::optional<DeviceKind> deviceKindFromName(std::string_view name)
 	return valueOf<DeviceKind>(kKinds, name);
 }
 
-ConstraintSet RuleSet::constraints(bool iommu) const
+WrittenConstraints RuleSet::constraints(bool iommu) const
 {
-	ConstraintSet c;
-	if (address && !iommu)
-		c.address = address->set();
-	if (contiguous && !iommu)
-		c.contiguous.required = contiguous->value;
-	if (alignBase)
-		c.align.base = alignBase->value;
-	if (alignStride)
-		c.align.stride = alignStride->value;
-	if (alignHeight)
-		c.align.height = alignHeight->value;
-	if (alignSize)
-		c.align.size = alignSize->value;
-	if (maxStride)
-		c.maxStride.limit = maxStride->value;
-	if (formats)
-		c.formats = FormatSet::of(formats->value);
-	if (modifiers)
-		c.modifiers = ModifierSet::of(modifiers->value);
-	if (cache)
-		c.cache.value = cache->value;
-	return c;
+	WrittenConstraints w;
+	ConstraintSet &c = w.values;
+	auto written = [&]<typename K>(std::type_identity<K>, const Source &at) {
+		if (!w.at[kKindIndex<K>])
+			w.at[kKindIndex<K>] = &at;
+	};
+	if (address && !iommu) {
+		c.get<AddressWindows>() = address->set();
+		written(std::type_identity<AddressWindows>{}, address->at);
+	}
+	if (contiguous && !iommu) {
+		c.get<Contiguity>().required = contiguous->value;
+		written(std::type_identity<Contiguity>{}, contiguous->at);
+	}
+	Alignment &align = c.get<Alignment>();
+	for (auto [field, member] : { std::pair{ &alignBase, &Alignment::base }, std::pair{ &alignStride, &Alignment::stride },
+				       std::pair{ &alignHeight, &Alignment::height }, std::pair{ &alignSize, &Alignment::size } })
+		if (*field) {
+			align.*member = (*field)->value;
+			written(std::type_identity<Alignment>{}, (*field)->at);
+		}
+	if (maxStride) {
+		c.get<MaxStride>().limit = maxStride->value;
+		written(std::type_identity<MaxStride>{}, maxStride->at);
+	}
+	if (formats) {
+		c.get<FormatSet>() = FormatSet::viewing(formats->value);
+		written(std::type_identity<FormatSet>{}, formats->at);
+	}
+	if (modifiers) {
+		c.get<ModifierSet>() = ModifierSet::viewing(modifiers->value);
+		written(std::type_identity<ModifierSet>{}, modifiers->at);
+	}
+	if (cache) {
+		c.get<CacheMode>().value = cache->value;
+		written(std::type_identity<CacheMode>{}, cache->at);
+	}
+	return w;
 }
 
 const Plane *Device::findPlane(std::string_view plane) const

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Inside the solver: one buffer's solve with what its users need, for explanations and fixes.
+// Inside the solver: one buffer's solve with what its users need, for the explainer's trials.
 #pragma once
 
 #include <cstdint>
@@ -26,9 +26,5 @@ struct BufferNeeds {
 // `graph` may be null: the buffer's users are then resolved by name (see SystemGraph::sourcesOf).
 Result<BufferResult> solveBufferWith(const System &system, const Policy &policy, const SystemGraph *graph,
 				     size_t buffer, const Relaxation &relax, BufferNeeds *needs);
-
-// What solve() answers for one buffer: the plan, or the conflict with its explanation; an error
-// (overflowing input) carries the frame "solving buffer '<name>'".
-Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph *graph, size_t buffer);
 
 } // namespace heapsolve

@@ -407,4 +407,13 @@ Result<void> explainConflict(const System &system, const Policy &policy, size_t 
 	return {};
 }
 
+Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph *graph, size_t buffer)
+{
+	auto r = solveBufferWith(system, policy, graph, buffer, Relaxation{}, nullptr);
+	HEAPSOLVE_TRY_FRAME(r, "solving buffer '" + system.buffers[buffer].name + "'");
+	if (!r->ok())
+		HEAPSOLVE_TRY(explainConflict(system, policy, buffer, std::get<Conflict>(r->outcome)));
+	return r;
+}
+
 } // namespace heapsolve

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <functional>
 
-#include "solver/buffer_solver.h"
+#include "solver/explain.h"
 #include "solver/graph.h"
 
 namespace heapsolve {

@@ -5,47 +5,41 @@
 
 #include <algorithm>
 #include <deque>
+#include <iterator>
 #include <limits>
-
-#include <range/v3/algorithm/any_of.hpp>
-#include <range/v3/view/filter.hpp>
+#include <optional>
 
 #include "constraints/checked.h"
+#include "constraints/constraint_set.h"
 #include "constraints/number.h"
 #include "solver/buffer_solver.h"
-#include "solver/explain.h"
 #include "solver/graph.h"
 #include "solver/layout.h"
 
 namespace heapsolve {
 
+namespace {
+
+// The names of `check --json`, in the order of Rule.
+constexpr std::string_view kRuleNames[] = { "address", "contiguous", "align",   "stride",  "format", "modifier",
+					    "cache",   "protected",  "size",    "backend", "plane" };
+static_assert(std::size(kRuleNames) == static_cast<size_t>(Rule::Plane) + 1);
+
+// The rule a constraint kind's conflicts are reported under: the one named like the kind.
+constexpr std::optional<Rule> ruleOfKind(std::string_view kindName)
+{
+	for (size_t r = 0; r < std::size(kRuleNames); ++r)
+		if (kRuleNames[r] == kindName)
+			return static_cast<Rule>(r);
+	return std::nullopt;
+}
+
+} // namespace
+
 std::string_view ruleName(Rule r)
 {
-	switch (r) {
-	case Rule::Address:
-		return "address";
-	case Rule::Contiguous:
-		return "contiguous";
-	case Rule::Align:
-		return "align";
-	case Rule::Stride:
-		return "stride";
-	case Rule::Format:
-		return "format";
-	case Rule::Modifier:
-		return "modifier";
-	case Rule::Cache:
-		return "cache";
-	case Rule::Protected:
-		return "protected";
-	case Rule::Size:
-		return "size";
-	case Rule::Backend:
-		return "backend";
-	case Rule::Plane:
-		return "plane";
-	}
-	return "?";
+	const auto i = static_cast<size_t>(r);
+	return i < std::size(kRuleNames) ? kRuleNames[i] : "?";
 }
 
 bool Relaxation::waives(std::string_view who, Rule rule) const
@@ -69,6 +63,14 @@ std::string cacheWord(CacheMode::Value v)
 }
 
 // What every user of one buffer asks for, merged, with enough bookkeeping to name culprits.
+//
+// The merge is the constraint algebra's (constraints/constraint_set.h): each rule source (a user's
+// device, or one of its planes) is a writer, its rule set a ConstraintSet, and every kind folds
+// merge() over the writers. The kinds' conflicts between users are then judged kind by kind, in
+// the order of AnyConstraint, each from its fold: the culprits are the fold's writers. The
+// solver's own checks come around them: a user whose device and plane windows do not meet (plane),
+// the layout's size, and each heap's eligibility (backend, size, and whether the heap gives what
+// the merged kinds ask).
 class BufferSolver
 {
 public:
@@ -96,25 +98,38 @@ private:
 		if (std::find(conflict_.culprits.begin(), conflict_.culprits.end(), c) == conflict_.culprits.end())
 			conflict_.culprits.push_back(std::move(c));
 	}
-	void addWindowCulprits(Rule rule, const std::vector<size_t> &users);
+	void addWindowCulprits(Rule rule, const Writers &writers);
 
-	// Between users, whatever the heap.
-	void mergeWindows();
-	void checkFormat();
-	void mergeModifiers();
-	void mergeCache();
-	void checkProtectedUsers();
-	Result<void> mergeAlignment();
-	void checkStride();
+	// What source `i` writes: its rule set's constraints, and for a device its protection.
+	WrittenConstraints written(size_t i) const;
+	// Kind K as source `i` wrote it, and where.
+	template<typename K>
+	K valueOf(size_t i) const
+	{
+		return written(i).values.get<K>();
+	}
+	template<typename K>
+	const Source &whereOf(size_t i) const
+	{
+		return *written(i).where<K>();
+	}
+	Result<void> foldUsers();
+
+	// Between users, whatever the heap: one judge per kind (see AnyConstraint for the order).
+	// A kind whose only conflict is its merge's needs no judge of its own (see the template).
+	template<typename K>
+	void judgeUsers(std::type_identity<K>);
+	void judgeUsers(std::type_identity<AddressWindows>);
+	void judgeUsers(std::type_identity<FormatSet>);
+	void judgeUsers(std::type_identity<ModifierSet>);
+	void judgeUsers(std::type_identity<CacheMode>);
+	void judgeUsers(std::type_identity<Protection>);
+	void judgeUsers(std::type_identity<MaxStride>);
+	void judgeUsers(std::type_identity<Contiguity>);
 
 	// Per heap: the conditions of eligibility. Returns whether the heap is eligible.
 	bool judgeHeap(size_t index, bool record);
 	std::vector<const Heap *> orderEligible(const std::vector<const Heap *> &eligible) const;
-
-	Result<void> bad(const std::string &what) const
-	{
-		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + what);
-	}
 
 	const System &system_;
 	const Policy &policy_;
@@ -125,11 +140,11 @@ private:
 	std::deque<RuleSet> overrides_; // the rule sets of sources with waived rules
 	size_t userCount_ = 0;
 
+	ConstraintFold fold_; // every kind over every source, a writer each (its index in sources_)
 	Conflict conflict_;
 	bool usersConflict_ = false;
 
 	AddressWindows windows_;              // intersection over users without IOMMU
-	std::vector<size_t> windowUsers_;     // users (without IOMMU) that bring windows
 	bool contiguous_ = false;
 	Alignment align_;                     // A_base includes the 4096-byte page
 	uint64_t heapBaseAlign_ = 4096;       // lcm(4096, base alignments of users without IOMMU)
@@ -168,194 +183,204 @@ void BufferSolver::applyRelaxation()
 	}
 }
 
-void BufferSolver::addWindowCulprits(Rule rule, const std::vector<size_t> &users)
+WrittenConstraints BufferSolver::written(size_t i) const
 {
-	for (const RuleSource &s : sources_) {
-		if (s.iommu() || !s.rules().address)
-			continue;
-		if (std::find(users.begin(), users.end(), s.user) == users.end())
-			continue;
-		addCulprit(s.label, rule, "needs " + s.rules().address->set().describe(), s.rules().address->at);
+	const RuleSource &s = sources_[i];
+	WrittenConstraints w = s.rules().constraints(s.iommu());
+	if (!s.plane) {
+		w.values.get<Protection>().canAccess = s.canAccessProtected();
+		w.at[kKindIndex<Protection>] = &s.device->canAccessProtected.at;
 	}
+	return w;
 }
 
-void BufferSolver::mergeWindows()
+Result<void> BufferSolver::foldUsers()
 {
-	// Each user's own windows first: the device's and its planes'. A user whose device and plane
-	// windows do not meet is a plane conflict; the other users are then checked among themselves.
-	std::vector<size_t> betweenUsers;
-	AddressWindows between; // the windows of the users without a plane conflict
-	for (size_t u = 0; u < userCount_; ++u) {
-		AddressWindows own;
-		bool brings = false;
-		for (const RuleSource &s : sources_) {
-			if (s.user != u || s.iommu() || !s.rules().address)
-				continue;
-			// The first user's windows are taken as they are, not intersected with "anywhere".
-			own = own.isAnywhere() ? s.rules().address->set() : *merge(own, s.rules().address->set());
-			brings = true;
-		}
-		if (!brings)
-			continue;
-		windowUsers_.push_back(u);
-		windows_ = *merge(windows_, own);
-		if (own.isEmpty()) {
-			usersConflict_ = true;
-			addWindowCulprits(Rule::Plane, { u });
-			std::string areas;
-			for (const RuleSource &s : sources_)
-				if (s.user == u && !s.iommu() && s.rules().address)
-					areas += (areas.empty() ? "" : ", ") + s.label + " " + s.rules().address->set().describe();
-			conflict_.explanation.push_back(
-				"No address lies in every area that " +
-				(u == 0 ? buffer_.producer.str() : buffer_.consumers[u - 1].str()) + " brings (" + areas +
-				"); name one plane as the user (device/plane) if the buffer is for one of them.");
-		} else {
-			betweenUsers.push_back(u);
-			between = *merge(between, own);
-		}
-	}
-	if (betweenUsers.size() >= 2 && between.isEmpty()) {
-		usersConflict_ = true;
-		addWindowCulprits(Rule::Address, betweenUsers);
-		conflict_.explanation.push_back("The address windows of the users do not meet: no address is "
-						"reachable by all of them.");
-	}
-}
-
-void BufferSolver::checkFormat()
-{
-	const std::string format(buffer_.format.value->name);
-	for (const RuleSource &s : sources_) {
-		const auto &f = s.rules().formats;
-		// FormatSet::of(f->value).accepts(format), without copying the list.
-		if (!f || std::find(f->value.begin(), f->value.end(), format) != f->value.end())
-			continue;
-		usersConflict_ = true;
-		addCulprit(s.label, Rule::Format, "accepts " + FormatSet::of(f->value).describe() + ", not " + format,
-			   f->at);
-		conflict_.explanation.push_back(s.label + " does not accept format " + format + " (it accepts " +
-						FormatSet::of(f->value).describe() + ").");
-	}
-}
-
-void BufferSolver::mergeModifiers()
-{
-	// The modifier rule, merge(a, b) = the set intersection, folded over the users on views of
-	// their lists: only membership and emptiness are read below, and copying every user's list
-	// of names for each buffer cost more than the intersection itself.
-	std::optional<std::vector<std::string_view>> common; // nullopt: any modifier
-	for (const RuleSource &s : sources_) {
-		const auto &m = s.rules().modifiers;
-		if (!m)
-			continue;
-		if (!common) {
-			common.emplace(m->value.begin(), m->value.end());
-			continue;
-		}
-		std::erase_if(*common, [&](std::string_view name) {
-			return std::find(m->value.begin(), m->value.end(), name) == m->value.end();
-		});
-	}
-	auto accepted = [&](std::string_view name) {
-		return !common || std::find(common->begin(), common->end(), name) != common->end();
-	};
-	if (common && common->empty()) {
-		usersConflict_ = true;
-		for (const RuleSource &s : sources_)
-			if (const auto &m = s.rules().modifiers)
-				addCulprit(s.label, Rule::Modifier, "accepts " + ModifierSet::of(m->value).describe(), m->at);
-		conflict_.explanation.push_back("No format modifier is accepted by every user.");
-		return;
-	}
-	if (accepted(kLinearModifier)) {
-		modifier_ = std::string(kLinearModifier);
-		return;
-	}
-	// The first of the producer's modifiers (its device's list, in order) that everyone accepts.
-	for (const std::string &m : sources_.front().device->rules.modifiers->value) {
-		if (accepted(m)) {
-			modifier_ = m;
-			return;
-		}
-	}
-}
-
-void BufferSolver::mergeCache()
-{
-	bool cached = false, uncached = false;
-	for (const RuleSource &s : sources_) {
-		if (!s.rules().cache)
-			continue;
-		cached |= s.rules().cache->value == CacheMode::Value::Cached;
-		uncached |= s.rules().cache->value == CacheMode::Value::Uncached;
-	}
-	if (cached && uncached) {
-		cache_.reset();
-		usersConflict_ = true;
-		for (const RuleSource &s : sources_)
-			if (const auto &c = s.rules().cache; c && c->value != CacheMode::Value::Any)
-				addCulprit(s.label, Rule::Cache, "needs a " + cacheWord(c->value) + " mapping", c->at);
-		conflict_.explanation.push_back("Some users need a cached CPU mapping and others an uncached one.");
-		return;
-	}
-	cache_ = cached ? CacheMode::Value::Cached : uncached ? CacheMode::Value::Uncached : CacheMode::Value::Any;
-}
-
-void BufferSolver::checkProtectedUsers()
-{
-	if (!buffer_.isProtected.value)
-		return;
-	for (const RuleSource &s : sources_) {
-		if (s.plane || s.canAccessProtected())
-			continue;
-		usersConflict_ = true;
-		addCulprit(s.device->name, Rule::Protected, "cannot access protected memory", s.device->canAccessProtected.at);
-		conflict_.explanation.push_back(s.device->name + " cannot access protected memory, but buffer " +
-						buffer_.name + " is protected.");
-	}
-}
-
-Result<void> BufferSolver::mergeAlignment()
-{
-	align_.base = 4096;
-	for (const RuleSource &s : sources_) {
-		const RuleSet &r = s.rules();
-		Alignment a;
-		a.base = r.alignBase ? r.alignBase->value : 1;
-		a.stride = r.alignStride ? r.alignStride->value : 1;
-		a.height = r.alignHeight ? r.alignHeight->value : 1;
-		a.size = r.alignSize ? r.alignSize->value : 1;
-		auto merged = merge(align_, a);
-		if (!merged)
-			return std::unexpected(placed(std::move(merged).error(), buffer_.at, "buffer '" + buffer_.name + "': "));
-		align_ = *merged;
-		if (!s.iommu() && r.alignBase) {
-			auto base = checkedLcm(heapBaseAlign_, r.alignBase->value);
+	// The page is where the base alignment starts: A_base = lcm(4096, ...).
+	fold_.get<Alignment>() = Fold<Alignment>(Sourced<Alignment>{ Alignment{ 4096, 1, 1, 1 }, {} });
+	for (size_t i = 0; i < sources_.size(); ++i) {
+		const RuleSource &s = sources_[i];
+		userCount_ = std::max(userCount_, s.user + 1);
+		fold_.add(written(i).values, i);
+		if (!s.iommu() && s.rules().alignBase) {
+			auto base = checkedLcm(heapBaseAlign_, s.rules().alignBase->value);
 			if (!base)
 				return std::unexpected(Error(OverflowError{
 					buffer_.at, "buffer '" + buffer_.name + "': the common multiple of the base alignments" }));
 			heapBaseAlign_ = *base;
 		}
 	}
+	const auto &align = fold_.get<Alignment>();
+	if (!align.ok())
+		return std::unexpected(placed(align.result().error(), buffer_.at, "buffer '" + buffer_.name + "': "));
+	align_ = align.value();
 	return {};
 }
 
-void BufferSolver::checkStride()
+// Two writers' values of kind K cannot hold together: every writer of K is a culprit, under the
+// rule named like the kind. (An alignment overflow never gets here: foldUsers makes it bad input.)
+template<typename K>
+void BufferSolver::judgeUsers(std::type_identity<K>)
+{
+	constexpr std::optional<Rule> rule = ruleOfKind(K::kName);
+	static_assert(rule.has_value(), "a constraint kind needs a Rule of the same name (solver/plan.h)");
+	const auto &fold = fold_.get<K>();
+	if (fold.ok())
+		return;
+	usersConflict_ = true;
+	fold.writers().forEach([&](size_t i) {
+		addCulprit(sources_[i].label, *rule, "needs " + valueOf<K>(i).describe(), whereOf<K>(i));
+	});
+	const Error &e = fold.result().error();
+	const MergeConflict *c = e.mergeConflict();
+	conflict_.explanation.push_back("The " + std::string(K::kName) + " rules of the users cannot hold together: " +
+					(c ? c->why : e.summary()) + ".");
+}
+
+void BufferSolver::addWindowCulprits(Rule rule, const Writers &writers)
+{
+	writers.forEach([&](size_t i) {
+		addCulprit(sources_[i].label, rule, "needs " + valueOf<AddressWindows>(i).describe(),
+			   whereOf<AddressWindows>(i));
+	});
+}
+
+void BufferSolver::judgeUsers(std::type_identity<AddressWindows>)
+{
+	// The intersection of everyone's windows never conflicts: an empty one is a value.
+	const auto &all = fold_.get<AddressWindows>();
+	windows_ = all.value();
+	// Everyone's windows meet, so each user's own (a superset) do too: no conflict to look for.
+	if (!windows_.isEmpty())
+		return;
+	// Each user's own windows first: the device's and its planes'. A user whose device and plane
+	// windows do not meet is a plane conflict; the other users are then checked among themselves.
+	std::vector<Fold<AddressWindows>> users(userCount_);
+	all.writers().forEach([&](size_t i) { users[sources_[i].user].add(valueOf<AddressWindows>(i), i); });
+	size_t betweenUsers = 0;
+	Fold<AddressWindows> between; // the windows of the users without a plane conflict
+	for (size_t u = 0; u < users.size(); ++u) {
+		const Fold<AddressWindows> &own = users[u];
+		if (own.writers().empty())
+			continue;
+		if (own.value().isEmpty()) {
+			usersConflict_ = true;
+			addWindowCulprits(Rule::Plane, own.writers());
+			std::string areas;
+			own.writers().forEach([&](size_t i) {
+				areas += (areas.empty() ? "" : ", ") + sources_[i].label + " " + valueOf<AddressWindows>(i).describe();
+			});
+			conflict_.explanation.push_back(
+				"No address lies in every area that " +
+				(u == 0 ? buffer_.producer.str() : buffer_.consumers[u - 1].str()) + " brings (" + areas +
+				"); name one plane as the user (device/plane) if the buffer is for one of them.");
+		} else {
+			++betweenUsers;
+			between.add(*own.result());
+		}
+	}
+	if (betweenUsers >= 2 && between.value().isEmpty()) {
+		usersConflict_ = true;
+		addWindowCulprits(Rule::Address, between.writers());
+		conflict_.explanation.push_back("The address windows of the users do not meet: no address is "
+						"reachable by all of them.");
+	}
+}
+
+void BufferSolver::judgeUsers(std::type_identity<FormatSet>)
+{
+	const std::string_view format = buffer_.format.value->name;
+	if (fold_.get<FormatSet>().value().accepts(format))
+		return;
+	// The culprits: the writers whose own list leaves the buffer's format out.
+	fold_.get<FormatSet>().writers().forEach([&](size_t i) {
+		const FormatSet mine = valueOf<FormatSet>(i);
+		if (mine.accepts(format))
+			return;
+		usersConflict_ = true;
+		const std::string &label = sources_[i].label;
+		addCulprit(label, Rule::Format, "accepts " + mine.describe() + ", not " + std::string(format),
+			   whereOf<FormatSet>(i));
+		conflict_.explanation.push_back(label + " does not accept format " + std::string(format) + " (it accepts " +
+						mine.describe() + ").");
+	});
+}
+
+void BufferSolver::judgeUsers(std::type_identity<ModifierSet>)
+{
+	const auto &fold = fold_.get<ModifierSet>();
+	const ModifierSet &common = fold.value();
+	if (common.isEmpty()) {
+		usersConflict_ = true;
+		fold.writers().forEach([&](size_t i) {
+			addCulprit(sources_[i].label, Rule::Modifier, "accepts " + valueOf<ModifierSet>(i).describe(),
+				   whereOf<ModifierSet>(i));
+		});
+		conflict_.explanation.push_back("No format modifier is accepted by every user.");
+		return;
+	}
+	// LINEAR when everyone takes it, else the first that everyone accepts in the order of the
+	// first writer (the producer's device, whose list the loader always fills).
+	if (common.accepts(kLinearModifier))
+		modifier_ = std::string(kLinearModifier);
+	else if (common.size() > 0)
+		modifier_ = std::string(common[0]);
+}
+
+void BufferSolver::judgeUsers(std::type_identity<CacheMode>)
+{
+	const auto &fold = fold_.get<CacheMode>();
+	if (fold.ok()) {
+		cache_ = fold.value().value;
+		return;
+	}
+	cache_.reset();
+	usersConflict_ = true;
+	fold.writers().forEach([&](size_t i) {
+		addCulprit(sources_[i].label, Rule::Cache, "needs a " + valueOf<CacheMode>(i).describe() + " mapping",
+			   whereOf<CacheMode>(i));
+	});
+	conflict_.explanation.push_back("Some users need a cached CPU mapping and others an uncached one.");
+}
+
+void BufferSolver::judgeUsers(std::type_identity<Protection>)
+{
+	if (!buffer_.isProtected.value || fold_.get<Protection>().value().canAccess)
+		return;
+	fold_.get<Protection>().writers().forEach([&](size_t i) {
+		const Device &d = *sources_[i].device;
+		usersConflict_ = true;
+		addCulprit(d.name, Rule::Protected, "cannot access protected memory", whereOf<Protection>(i));
+		conflict_.explanation.push_back(d.name + " cannot access protected memory, but buffer " + buffer_.name +
+						" is protected.");
+	});
+}
+
+void BufferSolver::judgeUsers(std::type_identity<MaxStride>)
 {
 	uint64_t widest = 0;
 	for (const PlaneLayout &p : layout_.planes)
 		widest = std::max(widest, p.stride);
-	for (const RuleSource &s : sources_) {
-		const auto &m = s.rules().maxStride;
-		if (!m || m->value >= widest)
-			continue;
+	const auto &limit = fold_.get<MaxStride>().value().limit;
+	if (!limit || *limit >= widest)
+		return;
+	fold_.get<MaxStride>().writers().forEach([&](size_t i) {
+		const uint64_t mine = *valueOf<MaxStride>(i).limit;
+		if (mine >= widest)
+			return;
 		usersConflict_ = true;
-		addCulprit(s.label, Rule::Stride,
-			   "max_stride " + std::to_string(m->value) + " < stride " + std::to_string(widest), m->at);
-		conflict_.explanation.push_back(s.label + " can program strides up to " + std::to_string(m->value) +
+		const std::string &label = sources_[i].label;
+		addCulprit(label, Rule::Stride, "max_stride " + std::to_string(mine) + " < stride " + std::to_string(widest),
+			   whereOf<MaxStride>(i));
+		conflict_.explanation.push_back(label + " can program strides up to " + std::to_string(mine) +
 						" bytes, but the buffer needs " + std::to_string(widest) + ".");
-	}
+	});
+}
+
+void BufferSolver::judgeUsers(std::type_identity<Contiguity>)
+{
+	// Never a conflict between users: the strictest wins, and the heaps are judged on it.
+	contiguous_ = fold_.get<Contiguity>().value().required;
 }
 
 bool BufferSolver::judgeHeap(size_t index, bool record)
@@ -376,11 +401,15 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 	};
 	// A waived heap condition is treated as met.
 	auto waived = [&](Rule rule) { return relax_.waives(heap.name, rule); };
-	auto imposedBy = [&](Rule rule, auto &&pred, auto &&describe, auto &&at) {
+	// The users that impose a failed condition: the writers of its kind that `pred` keeps.
+	auto imposedBy = [&](Rule rule, const Writers &writers, auto &&pred, auto &&describe, auto &&at) {
 		if (!record)
 			return;
-		for (const RuleSource &s : sources_ | ranges::views::filter(pred))
-			addCulprit(s.label, rule, describe(s), at(s));
+		writers.forEach([&](size_t i) {
+			const RuleSource &s = sources_[i];
+			if (pred(s))
+				addCulprit(s.label, rule, describe(s), at(s));
+		});
 	};
 
 	// [backend] The policy may forbid a backend (e.g. never open a DRM primary node).
@@ -393,8 +422,7 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 	// [contiguous]
 	if (contiguous_ && !heap.contiguous.value && !waived(Rule::Contiguous)) {
 		imposedBy(
-			Rule::Contiguous,
-			[](const RuleSource &s) { return !s.iommu() && s.rules().contiguous && s.rules().contiguous->value; },
+			Rule::Contiguous, fold_.get<Contiguity>().writers(), [](const RuleSource &) { return true; },
 			[](const RuleSource &) { return std::string("needs physically contiguous memory"); },
 			[](const RuleSource &s) { return s.rules().contiguous->at; });
 		fail(Rule::Contiguous, [] { return std::string("not contiguous"); }, heap.contiguous.at);
@@ -405,7 +433,7 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 		const bool known = heap.regionsFrom != RegionsFrom::Unknown;
 		if (!known || !windows_.contains(graph_ ? graph_->heapRegions(index) : heap.regions.set())) {
 			if (record)
-				addWindowCulprits(Rule::Address, windowUsers_);
+				addWindowCulprits(Rule::Address, fold_.get<AddressWindows>().writers());
 			fail(Rule::Address,
 			     [&] { return known ? "heap regions " + heap.regions.set().describe() : std::string("regions unknown"); },
 			     heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at);
@@ -421,8 +449,8 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 	if (failsCache && !waived(Rule::Cache)) {
 		const CacheMode::Value opposite = heap.cached.value ? CacheMode::Value::Uncached : CacheMode::Value::Cached;
 		imposedBy(
-			Rule::Cache,
-			[&](const RuleSource &s) { return s.rules().cache && s.rules().cache->value == opposite; },
+			Rule::Cache, fold_.get<CacheMode>().writers(),
+			[&](const RuleSource &s) { return s.rules().cache->value == opposite; },
 			[&](const RuleSource &) { return "needs a " + cacheWord(opposite) + " mapping"; },
 			[](const RuleSource &s) { return s.rules().cache->at; });
 		fail(Rule::Cache, [&] { return std::string(heap.cached.value ? "maps cached" : "maps uncached"); },
@@ -445,7 +473,7 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 	// [align] The heap guarantees `align` for a buffer's start; users without IOMMU need more.
 	if (heap.align.value % heapBaseAlign_ != 0 && !waived(Rule::Align)) {
 		imposedBy(
-			Rule::Align,
+			Rule::Align, fold_.get<Alignment>().writers(),
 			[&](const RuleSource &s) {
 				return !s.iommu() && s.rules().alignBase && heap.align.value % s.rules().alignBase->value != 0;
 			},
@@ -522,15 +550,7 @@ std::vector<const Heap *> BufferSolver::orderEligible(const std::vector<const He
 
 Result<BufferResult> BufferSolver::run()
 {
-	for (const RuleSource &s : sources_)
-		userCount_ = std::max(userCount_, s.user + 1);
-
-	mergeWindows();
-	contiguous_ = ranges::any_of(sources_, [](const RuleSource &s) {
-		return !s.iommu() && s.rules().contiguous && s.rules().contiguous->value;
-	});
-	if (auto a = mergeAlignment(); !a)
-		return std::unexpected(a.error());
+	HEAPSOLVE_TRY(foldUsers());
 
 	// The layout is computed for every buffer, satisfiable or not: an overflow is bad input.
 	auto layout = computeLayout(*buffer_.format.value, buffer_.width.value, buffer_.height.value, align_);
@@ -545,11 +565,8 @@ Result<BufferResult> BufferSolver::run()
 								    std::to_string(layout_.size) }));
 	total_ = *total;
 
-	checkFormat();
-	mergeModifiers();
-	mergeCache();
-	checkProtectedUsers();
-	checkStride();
+	// The kinds' conflicts between users, in the order of AnyConstraint.
+	forEachKind([&]<typename K>(std::type_identity<K> kind) { judgeUsers(kind); });
 
 	std::vector<const Heap *> eligible;
 	for (size_t h = 0; h < system_.heaps.size(); ++h)
@@ -620,33 +637,6 @@ Result<BufferResult> solveBufferWith(const System &system, const Policy &policy,
 Result<BufferResult> solveBuffer(const System &system, const Policy &policy, size_t buffer, const Relaxation &relax)
 {
 	return solveBufferWith(system, policy, nullptr, buffer, relax, nullptr);
-}
-
-Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph *graph, size_t buffer)
-{
-	auto r = BufferSolver(system, policy, graph, buffer, Relaxation{}).run();
-	if (!r)
-		return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[buffer].name + "'"));
-	if (!r->ok()) {
-		auto e = explainConflict(system, policy, buffer, std::get<Conflict>(r->outcome));
-		if (!e)
-			return std::unexpected(std::move(e.error()));
-	}
-	return r;
-}
-
-Result<Solution> solve(const System &system, const Policy &policy)
-{
-	const SystemGraph graph(system);
-	Solution out;
-	out.buffers.reserve(system.buffers.size());
-	for (size_t b = 0; b < system.buffers.size(); ++b) {
-		auto r = solveAndExplain(system, policy, &graph, b);
-		if (!r)
-			return std::unexpected(std::move(r.error()));
-		out.buffers.push_back(std::move(*r));
-	}
-	return out;
 }
 
 } // namespace heapsolve

@@ -20,6 +20,8 @@
 #include <variant>
 #include <vector>
 
+#include "heapsolve/writers.h"
+
 namespace heapsolve {
 
 // Where a value was written: FILE as given by the caller, 1-based LINE and COLUMN.
@@ -58,6 +60,9 @@ struct OverflowError {
 struct MergeConflict {
 	std::string kind; // the kind's kName: "cache", "align", ...
 	std::string why;
+	// For sourced values (constraints/sourced.h): the writers of both sides, whose rules cannot
+	// hold together. Empty for plain values, which know no writers.
+	Writers culprits;
 };
 
 // An input file (a system description) that cannot be read: the path as given and the kernel's
@@ -132,6 +137,7 @@ public:
 	const ParseError *parse() const { return std::get_if<ParseError>(&detail_); }
 	const OverflowError *overflow() const { return std::get_if<OverflowError>(&detail_); }
 	const MergeConflict *mergeConflict() const { return std::get_if<MergeConflict>(&detail_); }
+	MergeConflict *mergeConflict() { return std::get_if<MergeConflict>(&detail_); }
 	const FileError *file() const { return std::get_if<FileError>(&detail_); }
 	const SystemError *system() const { return std::get_if<SystemError>(&detail_); }
 	const LimitError *limit() const { return std::get_if<LimitError>(&detail_); }

@@ -15,9 +15,10 @@
 
 namespace heapsolve {
 
-// Solves every buffer. The error is bad input only: a layout, capacity or alignment computation
-// that would overflow 64 bits (a ParseError at the buffer or value). An unsatisfiable buffer is
-// not an error; it is a BufferResult holding a Conflict.
+// Solves every buffer, each conflict with its explanation (explain.h). The error is bad input
+// only: a layout, capacity or alignment computation that would overflow 64 bits (a ParseError at
+// the buffer or value). An unsatisfiable buffer is not an error; it is a BufferResult holding a
+// Conflict.
 Result<Solution> solve(const System &system, const Policy &policy);
 
 // Rules to leave out while solving one buffer: each pair names a user (`device`, `device/plane`)
@@ -30,7 +31,8 @@ struct Relaxation {
 	bool waives(std::string_view who, Rule rule) const;
 };
 
-// Solves one buffer (index into system.buffers).
+// Solves one buffer (index into system.buffers). A conflict comes without minimal, suggestion
+// and split (solve() and PlanCache add them; the explainer, solver/explain.h, stands above this).
 Result<BufferResult> solveBuffer(const System &system, const Policy &policy, size_t buffer,
 				 const Relaxation &relax = {});
 

@@ -63,9 +63,11 @@ struct RuleSet {
 	std::optional<Located<std::vector<std::string>>> modifiers;
 	std::optional<Located<CacheMode::Value>> cache;
 
-	// These rules as a ConstraintSet; with `iommu`, address windows and contiguity do not apply.
-	// Alignments that overflow cannot occur here (each is one written value).
-	ConstraintSet constraints(bool iommu) const;
+	// These rules as a ConstraintSet, each kind with where it was written (for alignments, the
+	// first of base, stride, height and size written); with `iommu`, address windows and contiguity
+	// do not apply. Format and modifier names are views of these rules' lists. Protection is not
+	// a rule of a rule set (see Device::canAccessProtected): it is left at its identity.
+	WrittenConstraints constraints(bool iommu) const;
 };
 
 struct Plane {

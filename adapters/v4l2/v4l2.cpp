@@ -29,13 +29,27 @@ struct Mapping {
 	uint32_t cpp;
 };
 constexpr Mapping kFormats[] = {
-	{ V4L2_PIX_FMT_XBGR32, "XRGB8888", 4 }, { V4L2_PIX_FMT_ABGR32, "ARGB8888", 4 }, { V4L2_PIX_FMT_RGBX32, "XBGR8888", 4 },
-	{ V4L2_PIX_FMT_RGBA32, "ABGR8888", 4 }, { V4L2_PIX_FMT_RGB24, "BGR888", 3 },    { V4L2_PIX_FMT_BGR24, "RGB888", 3 },
-	{ V4L2_PIX_FMT_RGB565, "RGB565", 2 },   { V4L2_PIX_FMT_YUYV, "YUYV", 2 },       { V4L2_PIX_FMT_YVYU, "YVYU", 2 },
-	{ V4L2_PIX_FMT_UYVY, "UYVY", 2 },       { V4L2_PIX_FMT_VYUY, "VYUY", 2 },       { V4L2_PIX_FMT_NV12, "NV12", 1 },
-	{ V4L2_PIX_FMT_NV21, "NV21", 1 },       { V4L2_PIX_FMT_NV16, "NV16", 1 },       { V4L2_PIX_FMT_NV61, "NV61", 1 },
-	{ V4L2_PIX_FMT_NV24, "NV24", 1 },       { V4L2_PIX_FMT_NV42, "NV42", 1 },       { V4L2_PIX_FMT_YUV420, "YUV420", 1 },
-	{ V4L2_PIX_FMT_YVU420, "YVU420", 1 },   { V4L2_PIX_FMT_YUV422P, "YUV422", 1 },  { V4L2_PIX_FMT_GREY, "R8", 1 },
+	{ V4L2_PIX_FMT_XBGR32, "XRGB8888", 4 },
+	{ V4L2_PIX_FMT_ABGR32, "ARGB8888", 4 },
+	{ V4L2_PIX_FMT_RGBX32, "XBGR8888", 4 },
+	{ V4L2_PIX_FMT_RGBA32, "ABGR8888", 4 },
+	{ V4L2_PIX_FMT_RGB24, "BGR888", 3 },
+	{ V4L2_PIX_FMT_BGR24, "RGB888", 3 },
+	{ V4L2_PIX_FMT_RGB565, "RGB565", 2 },
+	{ V4L2_PIX_FMT_YUYV, "YUYV", 2 },
+	{ V4L2_PIX_FMT_YVYU, "YVYU", 2 },
+	{ V4L2_PIX_FMT_UYVY, "UYVY", 2 },
+	{ V4L2_PIX_FMT_VYUY, "VYUY", 2 },
+	{ V4L2_PIX_FMT_NV12, "NV12", 1 },
+	{ V4L2_PIX_FMT_NV21, "NV21", 1 },
+	{ V4L2_PIX_FMT_NV16, "NV16", 1 },
+	{ V4L2_PIX_FMT_NV61, "NV61", 1 },
+	{ V4L2_PIX_FMT_NV24, "NV24", 1 },
+	{ V4L2_PIX_FMT_NV42, "NV42", 1 },
+	{ V4L2_PIX_FMT_YUV420, "YUV420", 1 },
+	{ V4L2_PIX_FMT_YVU420, "YVU420", 1 },
+	{ V4L2_PIX_FMT_YUV422P, "YUV422", 1 },
+	{ V4L2_PIX_FMT_GREY, "R8", 1 },
 };
 
 const Mapping *mappingOf(uint32_t pixelformat)
@@ -157,7 +171,9 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 		Device dev;
 		dev.name = driver + "-" + node;
 		std::string summary = "device '" + dev.name + "': " + path + ", driver " + driver + ", card '" + card + "', " +
-				      (m2m ? "mem2mem" : capture ? "capture" : "output") + (mplane ? " (multi-planar API)" : "");
+				      (m2m ? "mem2mem" : capture ? "capture"
+								 : "output") +
+				      (mplane ? " (multi-planar API)" : "");
 		bool compressed = false;
 		std::vector<Queue> queues;
 		if (capture)
@@ -236,8 +252,9 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 			dev.planes.push_back(std::move(plane));
 		}
 		// A video output node is not a KMS display (no planes, no scanout rules): `other`.
-		dev.kind = probed(m2m ? (compressed ? DeviceKind::Codec : DeviceKind::Other)
-				      : capture ? DeviceKind::Camera : DeviceKind::Other);
+		dev.kind = probed(m2m	    ? (compressed ? DeviceKind::Codec : DeviceKind::Other)
+				  : capture ? DeviceKind::Camera
+					    : DeviceKind::Other);
 		// Contiguity: V4L2 has no query for it. vivid says it through its module parameter
 		// (vivid-core.c: "allocators: memory allocator selection, default is 0. 0=vmalloc,
 		// 1=dma-contig"), one value per instance, the instance in bus_info "platform:vivid-NNN".
@@ -251,7 +268,7 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 			if (at != std::string::npos && at < values.size() && (values[at] == '0' || values[at] == '1')) {
 				dev.rules.contiguous = probed(values[at] == '1');
 				summary += std::string(", ") + (values[at] == '1' ? "videobuf2-dma-contig: needs contiguous memory"
-										    : "videobuf2-vmalloc");
+										  : "videobuf2-vmalloc");
 			}
 		} else {
 			summary += ", contiguity: the driver does not say";

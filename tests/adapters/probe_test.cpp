@@ -37,7 +37,8 @@ TEST(Probe, FakeMachineIsValidSchema1)
 	ASSERT_FALSE(m.empty());
 	const std::string yaml = toYaml(m);
 	auto sys = load(yaml);
-	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
 	ASSERT_EQ(sys->memory.size(), 2u);
 	EXPECT_EQ(sys->memory[1].base, 0x100000u);
 	EXPECT_EQ(sys->memory[1].size, 0x1fee0000u);
@@ -100,7 +101,8 @@ TEST(Probe, ThisMachineLoads)
 	MachineDescription m = probeMachine(o);
 	const std::string yaml = toYaml(m);
 	auto sys = load(yaml);
-	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
 	EXPECT_EQ(test::openFdCount(), before) << "the probe leaves no fd open";
 	std::cout << yaml;
 }
@@ -128,7 +130,8 @@ TEST(Probe, WritesPageSizeAndPerFormatModifiers)
 		  std::string::npos)
 		<< yaml;
 	auto sys = load(yaml);
-	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
 	EXPECT_EQ(sys->pageSize.value, 16384u);
 	const Device &vc4 = sys->devices.at(0);
 	ASSERT_TRUE(vc4.rules.modifiersFor("NV12"));

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-#include "heapsolve/probe.h"
 #include "adapters/v4l2/v4l2.h"
 #include "heapsolve/loader.h"
+#include "heapsolve/probe.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {
@@ -96,7 +96,8 @@ TEST(ProbeV4l2, MachineYamlWithVideoDevicesLoads)
 	const std::string yaml = toYaml(probeMachine(o));
 	const InputFile files[] = { { "probe.yaml", yaml } };
 	auto system = loadSystem(files);
-	ASSERT_TRUE(system) << system.error().message() << "\n" << yaml;
+	ASSERT_TRUE(system) << system.error().message() << "\n"
+			    << yaml;
 	const Device *vivid = nullptr;
 	for (const Device &d : system->devices)
 		if (d.name.rfind("vivid-video", 0) == 0 && d.kind.value == DeviceKind::Camera)

@@ -144,5 +144,36 @@ TEST(Probe, WritesPageSizeAndPerFormatModifiers)
 	EXPECT_EQ(ProbeOptions{}.pageSize, static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
 }
 
+// A V4L2 queue whose planar formats share one bytesperline (adapters/v4l2) carries
+// `chroma_stride: derived` on its plane; the loader reads it back there, not on the device.
+TEST(Probe, WritesDerivedChromaStride)
+{
+	MachineDescription m;
+	Device d;
+	d.name = "vivid-video0";
+	d.kind = probed(DeviceKind::Camera);
+	Plane p;
+	p.name = "capture";
+	p.rules.formats = probed(std::vector<std::string>{ "NV12", "YUV420" });
+	p.rules.chromaStride = probed(ChromaStride::Derived);
+	d.planes.push_back(p);
+	m.offer.devices.push_back(d);
+	const std::string yaml = toYaml(m);
+	EXPECT_NE(yaml.find("      - name: \"capture\"\n        formats: [NV12, YUV420]\n        chroma_stride: derived\n"),
+		  std::string::npos)
+		<< yaml;
+	auto sys = load(yaml);
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
+	const Device &vivid = sys->devices.at(0);
+	EXPECT_FALSE(vivid.rules.chromaStride);
+	ASSERT_TRUE(vivid.planes.at(0).rules.chromaStride);
+	EXPECT_EQ(vivid.planes.at(0).rules.chromaStride->value, ChromaStride::Derived);
+
+	// Not said, not written: the schema's default (aligned) is left to the loader.
+	m.offer.devices[0].planes[0].rules.chromaStride.reset();
+	EXPECT_EQ(toYaml(m).find("chroma_stride"), std::string::npos);
+}
+
 } // namespace
 } // namespace heapsolve

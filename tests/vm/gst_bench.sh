@@ -6,8 +6,10 @@
 # In the guest /dev/dma_heap/system exists, so gst_bench adds its heapsolvealloc-dmaheap
 # pipelines (the plan's heap, allocated through the adapters) beside identity and memfd.
 # Writes the Google Benchmark JSON to bench/results/gst_bench_vm.json and prints the table
-# (bench/gst_summary.py). Not part of CI: it times things, and TCG's figures say little of a
-# real machine's.
+# (bench/gst_summary.py). HEAPSOLVE_VM_CALLGRIND=1 first runs bench/gst_callgrind.sh in the guest
+# (instructions per frame of each pipeline, dma-heap included; frames 20 -> 120, since valgrind
+# under TCG is slow: about 15 minutes more). Not part of CI: it times things, and TCG's figures
+# say little of a real machine's.
 #   HEAPSOLVE_TEST_KERNEL=../shared/kernel/bzImage-6.12-media tests/vm/gst_bench.sh [REPETITIONS]
 set -euo pipefail
 
@@ -30,6 +32,11 @@ bench_bin=$(bazel info -c opt bazel-bin 2>/dev/null)/bench/gst_bench
 # The guest sees the host's / read-only: the binary, its runfiles (plugin and system file) and
 # Debian's GStreamer at the host's paths.
 bench_bin=$(readlink -f "$bench_bin")
+profile=""
+if [ "${HEAPSOLVE_VM_CALLGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || die "HEAPSOLVE_VM_CALLGRIND=1 needs valgrind on the host (apt-get install -y valgrind)"
+	profile="chroot /host $repo/bench/gst_callgrind.sh $(dirname "$(dirname "$bench_bin")") 20 120 2>&1 | sed 's/^/@@HEAPSOLVE CG /'"
+fi
 
 vm_kernel
 # The host's root on /host with the guest's /proc, /sys, /dev and a tmpfs /tmp inside, then the
@@ -41,6 +48,7 @@ mount --bind /sys /host/sys
 mount --bind /dev /host/dev
 mount -t tmpfs tmpfs /host/tmp
 echo \"@@HEAPSOLVE INFO guest CPU \$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), \$(grep -c ^processor /proc/cpuinfo) CPU\"
+$profile
 chroot /host $bench_bin --benchmark_repetitions=$reps --benchmark_enable_random_interleaving=true \\
 	--benchmark_out=/tmp/gst_bench.json --benchmark_out_format=json --benchmark_format=console >/host/tmp/out.txt 2>/host/tmp/bench.err
 echo \"@@HEAPSOLVE EXIT \$?\"
@@ -63,7 +71,7 @@ set -e
 boot_s=$(($(date +%s) - start))
 tr -d '\r' <"$work/console.log" | grep -o '@@HEAPSOLVE.*' >"$work/markers" || true
 grep '^@@HEAPSOLVE INFO' "$work/markers" | sed 's/^@@HEAPSOLVE INFO /  /' || true
-grep -E '^@@HEAPSOLVE (OUT|ERR)' "$work/markers" | sed -E 's/^@@HEAPSOLVE (OUT|ERR) ?/  /' || true
+grep -E '^@@HEAPSOLVE (CG|OUT|ERR)' "$work/markers" | sed -E 's/^@@HEAPSOLVE (CG|OUT|ERR) ?/  /' || true
 if ! grep -q '^@@HEAPSOLVE JSON-END' "$work/markers"; then
 	echo "gst_bench.sh: the benchmark did not finish (qemu exit $qemu_rc after $boot_s s; timeout ${timeout_s} s). Console tail:"
 	tail -n 30 "$work/console.log" | tr -d '\r' | sed 's/^/  | /'

@@ -20,7 +20,8 @@
 #   vm_host_root                 the qemu arguments (in $host_root_args) that export the host's /
 #                                read-only over 9p, and the init commands (in $host_root_mount)
 #                                that mount it on /host with /proc, /sys, /dev, debugfs and a
-#                                tmpfs /tmp inside, for `chroot /host` to run the host's programs
+#                                writable tmpfs /run inside, for `chroot /host` to run the host's
+#                                programs
 # Kernel: $HEAPSOLVE_TEST_KERNEL when set (a bzImage with everything built in, such as
 # ../shared/kernel/bzImage-6.12-media), else the kernel of tests/vm/kernel/config.fragment, which
 # tests/vm/kernel/build.sh builds from Debian's linux-source-6.12 on the first run and caches.
@@ -129,8 +130,9 @@ vm_verdict() {
 
 # The host's root, read-only, as the guest's /host (../shared/kernel/README.md: the media kernel
 # has 9p over virtio). multidevs=remap keeps inode numbers unique across the host's mounts.
-# Inside: the guest's own /proc, /sys (with debugfs, for dma_buf/bufinfo), /dev and a tmpfs /tmp
-# (the host's /tmp is hidden: nothing of the host's scratch directories is visible there).
+# Inside: the guest's own /proc, /sys (with debugfs, for dma_buf/bufinfo), /dev, and a tmpfs on
+# /run as the only writable place (it hides the host's /run, which nothing in the guest needs; the
+# host's /tmp stays visible, so a checkout or Bazel output under /tmp works too).
 vm_host_root() {
 	host_root_args=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
 	host_root_mount='mkdir -p /host
@@ -139,5 +141,5 @@ mount --bind /proc /host/proc
 mount --bind /sys /host/sys
 mount -t debugfs debugfs /host/sys/kernel/debug
 mount --bind /dev /host/dev
-mount -t tmpfs tmpfs /host/tmp'
+mount -t tmpfs tmpfs /host/run'
 }

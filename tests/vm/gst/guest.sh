@@ -7,8 +7,9 @@
 # usage: guest.sh PLUGIN_DIR RUNNER HEAPSOLVE_CLI
 set -u
 plugin_dir=$1 runner=$2 cli=$3
-export HOME=/tmp
-out=/tmp/gst
+# /run is the guest's writable tmpfs (vm_host_root); everything else is the host's, read-only.
+export HOME=/run TMPDIR=/run
+out=/run/gst
 mkdir -p "$out"
 
 info() { echo "@@HEAPSOLVE INFO $*"; }
@@ -24,7 +25,7 @@ sample() { grep "^@@GST SAMPLE frames=$2 " "$1" | sed "s/.* $3=\([0-9]*\).*/\1/"
 # device, so a registry built on the host would lack them). Debian's full plugin set took 117 s
 # to scan under TCG; these four and Bazel's plugin take 3-4 s. GST_PLUGIN_PATH is Bazel's output
 # directory.
-system_plugins=/tmp/gst-system-plugins
+system_plugins=/run/gst-system-plugins
 mkdir -p "$system_plugins"
 for p in coreelements videotestsrc video4linux2 kms; do
 	ln -s "/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgst$p.so" "$system_plugins/"

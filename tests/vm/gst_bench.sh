@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Issue 13's per-frame cost of heapsolvealloc in dma-heap mode: boots the media kernel with the
 # host's root over 9p (../shared/kernel/README.md) and runs //bench:gst_bench in the guest with
-# `chroot /host`, so the host's own GStreamer and the Bazel-built binary and plugin run there.
+# `chroot /host` (vm_lib.sh's vm_host_root), so the host's own GStreamer and the Bazel-built
+# binary and plugin run there.
 # In the guest /dev/dma_heap/system exists, so gst_bench adds its heapsolvealloc-dmaheap
 # pipelines (the plan's heap, allocated through the adapters) beside identity and memfd.
 # Writes the Google Benchmark JSON to bench/results/gst_bench_vm.json and prints the table
@@ -35,41 +36,28 @@ bench_bin=$(readlink -f "$bench_bin")
 profile=""
 if [ "${HEAPSOLVE_VM_CALLGRIND:-0}" = 1 ]; then
 	command -v valgrind >/dev/null || die "HEAPSOLVE_VM_CALLGRIND=1 needs valgrind on the host (apt-get install -y valgrind)"
-	profile="chroot /host $repo/bench/gst_callgrind.sh $(dirname "$(dirname "$bench_bin")") 20 120 2>&1 | sed 's/^/@@HEAPSOLVE CG /'"
+	profile="chroot /host env TMPDIR=/run $repo/bench/gst_callgrind.sh $(dirname "$(dirname "$bench_bin")") 20 120 2>&1 | sed 's/^/@@HEAPSOLVE CG /'"
 fi
 
 vm_kernel
-# The host's root on /host with the guest's /proc, /sys, /dev and a tmpfs /tmp inside, then the
-# benchmark as root in `chroot /host` (gst_bench loads its four plugins by file: no registry scan).
-vm_initramfs "mkdir -p /host
-mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host || echo '@@HEAPSOLVE ERR mount 9p hostroot failed'
-mount --bind /proc /host/proc
-mount --bind /sys /host/sys
-mount --bind /dev /host/dev
-mount -t tmpfs tmpfs /host/tmp
+vm_host_root
+# The host's root on /host (vm_lib.sh's vm_host_root: the guest's /proc, /sys, /dev inside and a
+# tmpfs /run, the only writable place), then the benchmark as root in `chroot /host` (gst_bench
+# loads its four plugins by file: no registry scan).
+vm_initramfs "$host_root_mount
 echo \"@@HEAPSOLVE INFO guest CPU \$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), \$(grep -c ^processor /proc/cpuinfo) CPU\"
 $profile
 chroot /host $bench_bin --benchmark_repetitions=$reps --benchmark_enable_random_interleaving=true \\
-	--benchmark_out=/tmp/gst_bench.json --benchmark_out_format=json --benchmark_format=console >/host/tmp/out.txt 2>/host/tmp/bench.err
+	--benchmark_out=/run/gst_bench.json --benchmark_out_format=json --benchmark_format=console >/host/run/out.txt 2>/host/run/bench.err
 echo \"@@HEAPSOLVE EXIT \$?\"
-sed 's/^/@@HEAPSOLVE OUT /' /host/tmp/out.txt
-sed 's/^/@@HEAPSOLVE ERR /' /host/tmp/bench.err
+sed 's/^/@@HEAPSOLVE OUT /' /host/run/out.txt
+sed 's/^/@@HEAPSOLVE ERR /' /host/run/bench.err
 echo '@@HEAPSOLVE JSON-BEGIN'
-sed 's/^/@@HEAPSOLVE JSON /' /host/tmp/gst_bench.json
+sed 's/^/@@HEAPSOLVE JSON /' /host/run/gst_bench.json
 echo '@@HEAPSOLVE JSON-END'"
 
 echo "gst_bench.sh: booting, $reps interleaved repetitions"
-start=$(date +%s)
-set +e
-timeout "$timeout_s" qemu-system-x86_64 -nographic -no-reboot -m 1024M -smp 1 -nic none \
-	-kernel "$kernel" -initrd "$work/initrd.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=1 cma=64M@0-256M no_timer_check" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null >"$work/console.log" 2>&1
-qemu_rc=$?
-set -e
-boot_s=$(($(date +%s) - start))
-tr -d '\r' <"$work/console.log" | grep -o '@@HEAPSOLVE.*' >"$work/markers" || true
+vm_boot "$timeout_s" "${host_root_args[@]}"
 grep '^@@HEAPSOLVE INFO' "$work/markers" | sed 's/^@@HEAPSOLVE INFO /  /' || true
 grep -E '^@@HEAPSOLVE (CG|OUT|ERR)' "$work/markers" | sed -E 's/^@@HEAPSOLVE (CG|OUT|ERR) ?/  /' || true
 if ! grep -q '^@@HEAPSOLVE JSON-END' "$work/markers"; then

@@ -935,6 +935,34 @@ DtbError locate(const void *fdt, size_t size, int err)
 	return DtbError{ "byte offset 0", std::string("not a valid DTB: ") + fdt_strerror(err) + " (fdt_check_full)" };
 }
 
+// A blob older than version 16 names each node by its full path, and libfdt's fdt_get_name gives
+// the part after the last '/'; a name without one fails (-FDT_ERR_BADSTRUCTURE, fdt_ro.c). Debian's
+// libfdt 1.6.1 fdt_check_full reads the root node's name through fdt_get_name without checking
+// for that failure and dereferences the null pointer (found by fuzz_dtb), so the root is checked
+// here first, as fdt_check_full would reach it: the first tag that is not FDT_NOP. Linux cannot
+// read such a blob either: populate_node() (drivers/of/fdt.c) stops unflatten_dt_nodes() at a node
+// whose fdt_get_name fails.
+std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
+{
+	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size || fdt_version(fdt) >= 0x10)
+		return {}; // fdt_check_full reports it, or the root name needs no '/'
+	int off = 0, next = 0;
+	uint32_t tag = FDT_NOP;
+	for (int steps = 0; steps < (1 << 24); ++steps, off = next) {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0 || tag != FDT_NOP)
+			break;
+	}
+	if (next < 0 || tag != FDT_BEGIN_NODE)
+		return {}; // not a node: fdt_check_full says what is wrong
+	int len = 0;
+	if (fdt_get_name(fdt, off, &len) != nullptr)
+		return {};
+	return Unexpected(DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off) + FDT_TAGSIZE),
+				    "the root node's name has no '/', but a version " + std::to_string(fdt_version(fdt)) +
+					    " DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)" });
+}
+
 void window(std::ostringstream &out, const std::string &indent, const Span &s)
 {
 	out << indent << "- { base: " << hex(s.base) << ", size: " << hex(s.size) << " }  # " << s.origin << "\n";
@@ -970,6 +998,8 @@ std::expected<Description, DtbError> importDtb(std::span<const uint8_t> blob, co
 	const void *fdt = aligned.data();
 	if (blob.size() < sizeof(fdt_header))
 		return Unexpected(locate(fdt, blob.size(), -FDT_ERR_TRUNCATED));
+	if (auto old = checkOldRootName(fdt, blob.size()); !old)
+		return Unexpected(old.error());
 	if (const int err = fdt_check_full(fdt, blob.size()); err != 0)
 		return Unexpected(locate(fdt, blob.size(), err));
 	Tree tree(fdt);

@@ -420,6 +420,29 @@ TEST(BadInput, TruncatedWrongMagicAndCorruptStructure)
 	EXPECT_NE(e.what.find("fdt_check_full"), std::string::npos) << e.what;
 }
 
+// fuzz_dtb's crash-b3958ff3...: a version 15 header over a structure block whose root is named ""
+// (as version 16 and later name it). Version 15 names nodes by full path and libfdt's fdt_get_name
+// fails on a name without '/'; Debian's libfdt 1.6.1 fdt_check_full then read through the null
+// name (SEGV). Linux cannot unflatten such a blob either (populate_node, drivers/of/fdt.c).
+TEST(BadInput, Version15RootNameWithoutSlash)
+{
+	auto b = root64();
+	b.begin("memory@40000000").strings("device_type", { "memory" }).cells("reg", { 0, 0x40000000, 0, 0x40000000 }).end();
+	const std::vector<uint8_t> blob = b.finishAsVersion(15);
+	const uint32_t structOff = fdt_off_dt_struct(blob.data());
+	EXPECT_EQ(importBad(blob).message("t.dtb"), "t.dtb: error: byte offset " + std::to_string(structOff + 4) +
+							    ": the root node's name has no '/', but a version 15 DTB names each node by its "
+							    "full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
+	// A NOP before the root: fdt_check_full reaches the root at the next tag, and so does the check.
+	std::vector<uint8_t> nop(blob.begin(), blob.begin() + structOff);
+	const std::vector<uint8_t> nopTag{ 0, 0, 0, FDT_NOP };
+	nop.insert(nop.end(), nopTag.begin(), nopTag.end());
+	nop.insert(nop.end(), blob.begin() + structOff, blob.end());
+	fdt_set_totalsize(nop.data(), static_cast<uint32_t>(nop.size()));
+	fdt_set_off_dt_strings(nop.data(), fdt_off_dt_strings(blob.data()) + 4);
+	EXPECT_EQ(importBad(nop).where, "byte offset " + std::to_string(structOff + 8));
+}
+
 TEST(BadInput, EmptyInput)
 {
 	EXPECT_EQ(importBad({}).message("t.dtb"), "t.dtb: error: byte offset 0: truncated: a DTB header is 40 bytes");

@@ -249,6 +249,33 @@ private:
 	std::string origin_;
 };
 
+// Address ranges as one set, the way memblock_add_range() (mm/memblock.c) keeps memory: sorted,
+// overlapping and touching ranges joined (their origins listed). Each range ends at most at 2^64
+// (checked by end() when read), so the sizes of the disjoint result cannot sum past it, where
+// overlapping entries as written could (found by fuzz_dtb).
+std::vector<Span> unite(std::vector<Span> spans)
+{
+	// By base, then in DT order (std::stable_sort's buffer is deprecated under clang-19).
+	std::vector<size_t> order(spans.size());
+	for (size_t k = 0; k < order.size(); ++k)
+		order[k] = k;
+	std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return std::pair{ spans[a].base, a } < std::pair{ spans[b].base, b }; });
+	std::vector<Span> out;
+	for (size_t k : order) {
+		Span &s = spans[k];
+		if (!out.empty() && s.base - out.back().base <= out.back().size) {
+			Span &last = out.back();
+			const uint64_t lastEnd = last.base + last.size, end = s.base + s.size;
+			if (end > lastEnd)
+				last.size = end - last.base;
+			last.origin += ", " + s.origin;
+		} else {
+			out.push_back(std::move(s));
+		}
+	}
+	return out;
+}
+
 std::expected<uint64_t, DtbError> end(uint64_t base, uint64_t size, const std::string &origin)
 {
 	if (size > UINT64_MAX - base)
@@ -403,6 +430,10 @@ std::expected<void, DtbError> Importer::memory(Description &d)
 		if (per > 0 && (cells.left() > 0 || cells.partial()))
 			d.notes.push_back(origin + ": a trailing partial entry, ignored as Linux ignores it (early_init_dt_scan_memory)");
 	}
+	const size_t written = d.memory.size();
+	d.memory = unite(std::move(d.memory));
+	if (d.memory.size() < written)
+		d.notes.push_back("memory: entries that overlap or touch joined into one set, as memblock_add() joins them");
 	if (d.memory.empty())
 		d.notes.push_back("memory: the DT gives no RAM (no available /memory node with a non-empty reg); the bootloader fills it in on many boards: add it by hand");
 	return {};
@@ -510,6 +541,7 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 						continue;
 					h.regions.push_back(Span{ *b, *s, ao + (count > 1 ? " entry " + std::to_string(k + 1) : "") });
 				}
+				h.regions = unite(std::move(h.regions)); // overlapping alloc-ranges: one set
 				placement += " inside alloc-ranges";
 			}
 			if (*v == 0)

@@ -82,6 +82,26 @@ TEST(Memory, UsableMemoryWinsUnavailableNodeSkippedTrailingPartialIgnored)
 	EXPECT_TRUE(anyContains(d.notes, "/memory@0/linux,usable-memory: a trailing partial entry, ignored"));
 }
 
+// fuzz_dtb-memory-overlap-past-2to64: two entries, each ending below 2^64, that overlap and whose
+// sizes sum past 2^64 (the loader rejects such a total). memblock_add_range() (mm/memblock.c)
+// keeps memory as one set, so the entries become their union, out of DT order.
+TEST(Memory, OverlappingEntriesBecomeOneSetAndSizesCannotSumPast2To64)
+{
+	auto b = root64();
+	b.begin("memory@0").strings("device_type", { "memory" });
+	// [2^32, 2^64 - 1) and [0x1000, 0xfffffffff0001000)
+	b.cells("reg", { 0x1, 0x0, 0xfffffffe, 0xffffffff, 0x0, 0x1000, 0xffffffff, 0xf0000000 }).end();
+	b.begin("memory@80000000").strings("device_type", { "memory" }).cells("reg", { 0x0, 0x80000000, 0x0, 0x1000 }).end();
+	const Description d = importOk(b.finish());
+	// They overlap (and hold the third): one span [0x1000, 2^64 - 1).
+	ASSERT_EQ(d.memory.size(), 1u);
+	EXPECT_EQ(d.memory[0].base, 0x1000u);
+	EXPECT_EQ(d.memory[0].size, UINT64_MAX - 0x1000);
+	EXPECT_EQ(d.memory[0].origin, "/memory@0/reg entry 2, /memory@80000000/reg, /memory@0/reg entry 1");
+	EXPECT_TRUE(anyContains(d.notes, "memory: entries that overlap or touch joined into one set"));
+	expectLoads(d);
+}
+
 TEST(Memory, NoneLeftIsACommentNotAnEmptyList)
 {
 	auto b = root64();

@@ -971,9 +971,10 @@ DtbError locate(const void *fdt, size_t size, int err)
 // the part after the last '/'; a name without one fails (-FDT_ERR_BADSTRUCTURE, fdt_ro.c). Debian's
 // libfdt 1.6.1 fdt_check_full reads the root node's name through fdt_get_name without checking
 // for that failure and dereferences the null pointer (found by fuzz_dtb), so the root is checked
-// here first, as fdt_check_full would reach it: the first tag that is not FDT_NOP. Linux cannot
-// read such a blob either: populate_node() (drivers/of/fdt.c) stops unflatten_dt_nodes() at a node
-// whose fdt_get_name fails.
+// here first, as fdt_check_full's walk reaches it: past FDT_NOP tags and properties it can read
+// (it accepts properties before the root), at the first FDT_BEGIN_NODE. Linux cannot read such a
+// blob either: populate_node() (drivers/of/fdt.c) stops unflatten_dt_nodes() at a node whose
+// fdt_get_name fails.
 std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
 {
 	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size || fdt_version(fdt) >= 0x10)
@@ -982,10 +983,19 @@ std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
 	uint32_t tag = FDT_NOP;
 	for (int steps = 0; steps < (1 << 24); ++steps, off = next) {
 		tag = fdt_next_tag(fdt, off, &next);
-		if (next < 0 || tag != FDT_NOP)
+		if (next < 0)
+			return {};
+		if (tag == FDT_PROP) {
+			const char *name = nullptr;
+			int len = 0;
+			if (!fdt_getprop_by_offset(fdt, off, &name, &len))
+				return {}; // fdt_check_full stops here with that error
+			continue;
+		}
+		if (tag != FDT_NOP)
 			break;
 	}
-	if (next < 0 || tag != FDT_BEGIN_NODE)
+	if (tag != FDT_BEGIN_NODE)
 		return {}; // not a node: fdt_check_full says what is wrong
 	int len = 0;
 	if (fdt_get_name(fdt, off, &len) != nullptr)

@@ -461,6 +461,16 @@ TEST(BadInput, Version15RootNameWithoutSlash)
 	fdt_set_totalsize(nop.data(), static_cast<uint32_t>(nop.size()));
 	fdt_set_off_dt_strings(nop.data(), fdt_off_dt_strings(blob.data()) + 4);
 	EXPECT_EQ(importBad(nop).where, "byte offset " + std::to_string(structOff + 8));
+	// fuzz_dtb-version9-property-before-root: fdt_check_full also walks past properties before
+	// the root (a 12-byte FDT_PROP of length 0 here), and so does the check.
+	std::vector<uint8_t> prop(blob.begin(), blob.begin() + structOff);
+	// Tag, length 0, name offset 0 (the first name of the strings block).
+	const std::vector<uint8_t> propTag{ 0, 0, 0, FDT_PROP, 0, 0, 0, 0, 0, 0, 0, 0 };
+	prop.insert(prop.end(), propTag.begin(), propTag.end());
+	prop.insert(prop.end(), blob.begin() + structOff, blob.end());
+	fdt_set_totalsize(prop.data(), static_cast<uint32_t>(prop.size()));
+	fdt_set_off_dt_strings(prop.data(), fdt_off_dt_strings(blob.data()) + 12);
+	EXPECT_EQ(importBad(prop).where, "byte offset " + std::to_string(structOff + 16));
 }
 
 TEST(BadInput, EmptyInput)

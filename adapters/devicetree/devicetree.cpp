@@ -14,6 +14,7 @@ extern "C" {
 #include <sstream>
 
 #include "constraints/number.h"
+#include "constraints/yaml_scalar.h"
 
 namespace heapsolve::devicetree {
 
@@ -235,6 +236,9 @@ public:
 		return v;
 	}
 	void skip(uint32_t n) { pos_ += n; }
+	// One (base, size) entry in the root's cells, as memory `reg`, a pool's `reg` and
+	// `alloc-ranges` hold them (dt_mem_next_cell twice); base + size must not pass 2^64.
+	std::expected<Span, DtbError> range(uint32_t addressCells, uint32_t sizeCells);
 
 	static std::string pathOf(const std::string &origin)
 	{
@@ -282,6 +286,19 @@ std::expected<uint64_t, DtbError> end(uint64_t base, uint64_t size, const std::s
 		return Unexpected(DtbError{ Cells::pathOf(origin), Cells::propOf(origin) + ": base " + hex(base) + " + size " +
 									   hex(size) + " is past 2^64" });
 	return base + size;
+}
+
+std::expected<Span, DtbError> Cells::range(uint32_t addressCells, uint32_t sizeCells)
+{
+	auto base = next(addressCells);
+	if (!base)
+		return Unexpected(base.error());
+	auto size = next(sizeCells);
+	if (!size)
+		return Unexpected(size.error());
+	if (auto e = end(*base, *size, origin_); !e)
+		return Unexpected(e.error());
+	return Span{ *base, *size, origin_ };
 }
 
 // One `{phandle args...}` list (of_parse_phandle_with_args, drivers/of/base.c): each entry is a
@@ -408,23 +425,18 @@ std::expected<void, DtbError> Importer::memory(Description &d)
 		size_t entry = 0;
 		while (per > 0 && cells.left() >= per) {
 			++entry;
-			auto base = cells.next(rootAc_);
-			if (!base)
-				return Unexpected(base.error());
-			auto size = cells.next(rootSc_);
-			if (!size)
-				return Unexpected(size.error());
-			auto e = end(*base, *size, origin);
-			if (!e)
-				return Unexpected(e.error());
-			if (*size == 0)
+			auto r = cells.range(rootAc_, rootSc_);
+			if (!r)
+				return Unexpected(r.error());
+			if (r->size == 0)
 				continue;
-			const std::string o = origin + (p->size() / 4 / per > 1 ? " entry " + std::to_string(entry) : "");
-			if (!d.memory.empty() && d.memory.back().base + d.memory.back().size == *base) {
-				d.memory.back().size += *size;
-				d.memory.back().origin += ", " + o;
+			if (p->size() / 4 / per > 1)
+				r->origin += " entry " + std::to_string(entry);
+			if (!d.memory.empty() && d.memory.back().base + d.memory.back().size == r->base) {
+				d.memory.back().size += r->size;
+				d.memory.back().origin += ", " + r->origin;
 			} else {
-				d.memory.push_back(Span{ *base, *size, o });
+				d.memory.push_back(std::move(*r));
 			}
 		}
 		if (per > 0 && (cells.left() > 0 || cells.partial()))
@@ -481,21 +493,15 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 			}
 			if (reg->empty())
 				continue;
-			Cells cells(*reg, origin);
-			auto base = cells.next(rootAc_);
-			if (!base)
-				return Unexpected(base.error());
-			auto size = cells.next(rootSc_);
-			if (!size)
-				return Unexpected(size.error());
-			if (auto e = end(*base, *size, origin); !e)
-				return Unexpected(e.error());
-			if (*size == 0)
+			auto r = Cells(*reg, origin).range(rootAc_, rootSc_);
+			if (!r)
+				return Unexpected(r.error());
+			if (r->size == 0)
 				continue;
-			h.regions.push_back(Span{ *base, *size, origin });
-			h.capacity = *size;
+			h.regions.push_back(*r);
+			h.capacity = r->size;
 			h.capacityOrigin = origin;
-			placement = "[" + hex(*base) + ", +" + formatSize(*size) + ")";
+			placement = "[" + hex(r->base) + ", +" + formatSize(r->size) + ")";
 			if (reg->size() / (4 * per) > 1)
 				h.comments.push_back(origin + ": only the first of " + std::to_string(reg->size() / (4 * per)) +
 						     " entries is the pool; Linux ignores the others (fdt_scan_reserved_mem_reg_nodes)");
@@ -529,17 +535,14 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 				Cells rc(*ar, ao);
 				const size_t count = ar->size() / (4 * per);
 				for (size_t k = 0; k < count; ++k) {
-					auto b = rc.next(rootAc_);
-					if (!b)
-						return Unexpected(b.error());
-					auto s = rc.next(rootSc_);
-					if (!s)
-						return Unexpected(s.error());
-					if (auto e = end(*b, *s, ao); !e)
-						return Unexpected(e.error());
-					if (*s == 0)
+					auto r = rc.range(rootAc_, rootSc_);
+					if (!r)
+						return Unexpected(r.error());
+					if (r->size == 0)
 						continue;
-					h.regions.push_back(Span{ *b, *s, ao + (count > 1 ? " entry " + std::to_string(k + 1) : "") });
+					if (count > 1)
+						r->origin += " entry " + std::to_string(k + 1);
+					h.regions.push_back(std::move(*r));
 				}
 				h.regions = unite(std::move(h.regions)); // overlapping alloc-ranges: one set
 				placement += " inside alloc-ranges";
@@ -1010,17 +1013,6 @@ void window(std::ostringstream &out, const std::string &indent, const Span &s)
 	out << indent << "- { base: " << hex(s.base) << ", size: " << hex(s.size) << " }  # " << s.origin << "\n";
 }
 
-std::string quote(const std::string &s)
-{
-	std::string out = "\"";
-	for (char c : s) {
-		if (c == '"' || c == '\\')
-			out += '\\';
-		out += c;
-	}
-	return out + "\"";
-}
-
 // A comment line; newlines in DT strings cannot break out of it.
 std::string comment(const std::string &indent, const std::string &text)
 {
@@ -1084,7 +1076,7 @@ std::string toYaml(const Description &d, const Options &options)
 			for (const Heap &h : d.heaps) {
 				for (const std::string &c : h.comments)
 					out << comment("  ", c);
-				out << "  - name: " << quote(h.name) << "  # " << h.node << "\n";
+				out << "  - name: " << yamlQuoted(h.name) << "  # " << h.node << "\n";
 				out << "    backend: dma-heap  # drivers/dma-buf/heaps/cma_heap.c\n";
 				out << "    contiguous: true  # a CMA area hands out physically contiguous buffers\n";
 				if (!h.regions.empty()) {
@@ -1117,7 +1109,7 @@ std::string toYaml(const Description &d, const Options &options)
 		}() + ")");
 		for (const std::string &c : dev.comments)
 			out << comment("  ", c);
-		out << p << "- name: " << quote(dev.name) << "  # " << dev.nameOrigin << "\n";
+		out << p << "- name: " << yamlQuoted(dev.name) << "  # " << dev.nameOrigin << "\n";
 		out << p << "  kind: " << dev.kind << "  # " << dev.kindOrigin << "\n";
 		out << p << "  iommu: " << (dev.iommu ? "true" : "false") << "  # " << dev.iommuOrigin << "\n";
 		if (!dev.address.empty()) {

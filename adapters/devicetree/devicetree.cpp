@@ -582,8 +582,21 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 		for (size_t k = 0; k < pools.size(); ++k)
 			if (pools[k].dynamic == (pass == 0) && pools[k].heap.isDefault)
 				winner = static_cast<int>(k);
+	// Heap names are one namespace (schema.md). Sibling nodes of one name (dtc refuses to write
+	// them, libfdt reads them, found by fuzz_dtb) or names that printable() made equal would
+	// repeat one: a later pool gets a suffix no pool has.
+	std::set<std::string> written, all;
+	for (const Pool &p : pools)
+		all.insert(p.heap.name);
 	for (size_t k = 0; k < pools.size(); ++k) {
 		Heap &h = pools[k].heap;
+		const std::string base = h.name;
+		for (int n = 2; written.count(h.name); ++n)
+			if (!all.count(base + "-" + std::to_string(n)))
+				h.name = base + "-" + std::to_string(n);
+		written.insert(h.name);
+		if (h.name != base)
+			h.comments.push_back("an earlier pool is named " + base + " too: this one is written as " + h.name);
 		if (static_cast<int>(k) == winner) {
 			h.comments.push_back("linux,cma-default: the default CMA area, the one CMA area Linux 6.12 makes a DMA-BUF heap (cma_heap.c add_default_cma_heap); a `cma=` kernel argument replaces it with an area (and heap) named \"reserved\", which this DTB cannot know");
 		} else {

@@ -118,6 +118,30 @@ DtbBuilder &reservedMemory(DtbBuilder &b)
 	return b.begin("reserved-memory").cells("#address-cells", { 2 }).cells("#size-cells", { 2 }).flag("ranges");
 }
 
+// fuzz_dtb-same-name-pools: two /reserved-memory children of one name (libfdt writes and reads
+// them; dtc would refuse) were two heaps of one name, which the loader rejects. A pool already
+// named like the suffix keeps its name.
+TEST(Heaps, PoolsOfOneNameGetDistinctHeapNames)
+{
+	auto b = root64();
+	auto pool = [&](const char *name, uint32_t base) {
+		b.begin(name).strings("compatible", { "shared-dma-pool" }).flag("reusable").cells("reg", { 0, base, 0, 0x400000 }).end();
+	};
+	reservedMemory(b);
+	pool("pool", 0x50000000);
+	pool("pool", 0x51000000);
+	pool("pool-2", 0x52000000);
+	b.end();
+	const Description d = importOk(b.finish());
+	ASSERT_EQ(d.heaps.size(), 3u);
+	EXPECT_EQ(d.heaps[0].name, "pool");
+	EXPECT_EQ(d.heaps[1].name, "pool-3");
+	EXPECT_EQ(d.heaps[1].regions.at(0).base, 0x51000000u);
+	EXPECT_TRUE(anyContains(d.heaps[1].comments, "an earlier pool is named pool too: this one is written as pool-3"));
+	EXPECT_EQ(d.heaps[2].name, "pool-2");
+	expectLoads(d);
+}
+
 TEST(Heaps, DynamicDefaultPoolWithAllocRanges)
 {
 	// bcm283x.dtsi style: size 64 MiB, alloc-ranges [0, 1 GiB), linux,cma-default.

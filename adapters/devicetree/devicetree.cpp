@@ -8,6 +8,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <map>
 #include <set>
@@ -1021,6 +1022,38 @@ std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
 					    " DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)" });
 }
 
+// Debian's libfdt 1.6.1 fdt_next_tag adds a property's length to the offset without checking it:
+// a length of 0xfffffff4 (-12 as an int) leads back to the same tag, and fdt_check_full walks it
+// forever (found by fuzz_dtb). Linux 6.12's copy of libfdt (scripts/dtc/libfdt/fdt.c
+// fdt_next_tag) stops there: a length whose sum with the offset reaches INT_MAX or wraps is a
+// premature end. The same check here, over the walk fdt_check_full makes, before it runs.
+std::expected<void, DtbError> checkPropertyLengths(const void *fdt, size_t size)
+{
+	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size)
+		return {}; // fdt_check_full reports it
+	int off = 0, next = 0;
+	for (;;) {
+		// The tag as written: fdt_next_tag reports a property it could not step over as FDT_END.
+		const auto *tagp = static_cast<const fdt32_t *>(fdt_offset_ptr(fdt, off, FDT_TAGSIZE));
+		if (tagp && fdt32_ld(tagp) == FDT_PROP) {
+			const int lenAt = off + FDT_TAGSIZE;
+			const auto *lenp = static_cast<const fdt32_t *>(fdt_offset_ptr(fdt, lenAt, sizeof(fdt32_t)));
+			if (lenp) {
+				const uint32_t len = fdt32_ld(lenp);
+				const uint32_t sum = len + static_cast<uint32_t>(lenAt);
+				if (sum >= INT_MAX || sum < static_cast<uint32_t>(lenAt))
+					return Unexpected(DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(lenAt)),
+								    "a property length of " + std::to_string(len) +
+									    " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)" });
+			}
+		}
+		const uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0 || tag == FDT_END || next <= off)
+			return {}; // fdt_check_full says what is wrong, or the walk ended
+		off = next;
+	}
+}
+
 void window(std::ostringstream &out, const std::string &indent, const Span &s)
 {
 	out << indent << "- { base: " << hex(s.base) << ", size: " << hex(s.size) << " }  # " << s.origin << "\n";
@@ -1045,6 +1078,8 @@ std::expected<Description, DtbError> importDtb(std::span<const uint8_t> blob, co
 	const void *fdt = aligned.data();
 	if (blob.size() < sizeof(fdt_header))
 		return Unexpected(locate(fdt, blob.size(), -FDT_ERR_TRUNCATED));
+	if (auto lengths = checkPropertyLengths(fdt, blob.size()); !lengths)
+		return Unexpected(lengths.error());
 	if (auto old = checkOldRootName(fdt, blob.size()); !old)
 		return Unexpected(old.error());
 	if (const int err = fdt_check_full(fdt, blob.size()); err != 0)

@@ -3,6 +3,8 @@
 // also loaded with the schema-1 loader, so what the importer writes is what `check` reads.
 #include "heapsolve/devicetree.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "heapsolve/loader.h"
@@ -495,6 +497,26 @@ TEST(BadInput, Version15RootNameWithoutSlash)
 	fdt_set_totalsize(prop.data(), static_cast<uint32_t>(prop.size()));
 	fdt_set_off_dt_strings(prop.data(), fdt_off_dt_strings(blob.data()) + 12);
 	EXPECT_EQ(importBad(prop).where, "byte offset " + std::to_string(structOff + 16));
+}
+
+// fuzz_dtb-property-length-minus-12: a property whose length is 0xfffffff4 leads libfdt 1.6.1's
+// fdt_next_tag back to the same tag, and fdt_check_full never returned. Linux 6.12's libfdt
+// (scripts/dtc/libfdt/fdt.c fdt_next_tag: `INT_MAX <= sum || sum < offset`) stops there.
+TEST(BadInput, PropertyLengthThatLeadsBackwards)
+{
+	auto blob = rpiLike(true).finish();
+	const uint32_t structOff = fdt_off_dt_struct(blob.data());
+	// The root's first property: FDT_BEGIN_NODE and the empty name (8 bytes), then FDT_PROP and
+	// its length at +12.
+	ASSERT_EQ(fdt32_ld(reinterpret_cast<const fdt32_t *>(blob.data() + structOff + 8)), uint32_t{ FDT_PROP });
+	for (uint32_t len : { 0xfffffff4u, 0x80000000u }) {
+		auto bad = blob;
+		const fdt32_t be = cpu_to_fdt32(len);
+		std::memcpy(bad.data() + structOff + 12, &be, 4);
+		EXPECT_EQ(importBad(bad).message("t.dtb"), "t.dtb: error: byte offset " + std::to_string(structOff + 12) +
+								   ": a property length of " + std::to_string(len) +
+								   " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
+	}
 }
 
 TEST(BadInput, EmptyInput)

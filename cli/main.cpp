@@ -8,6 +8,7 @@
 
 #include "cli/check.h"
 #include "cli/kernel.h"
+#include "heapsolve/logging.h"
 #include "heapsolve/version.h"
 
 namespace {
@@ -19,6 +20,13 @@ constexpr const char *kVersion = "heapsolve " HEAPSOLVE_VERSION_STRING " (schema
 int main(int argc, char **argv)
 {
 	using namespace heapsolve::cli;
+
+	// The library's messages (an allocation falling back, a dma-buf the kernel would not name)
+	// go to stderr beside the commands' own errors, never to stdout, which holds probe's YAML
+	// and check's JSON. At the library's default level: warnings and errors.
+	heapsolve::setLogSink([](std::string_view category, heapsolve::LogSeverity severity, std::string_view text) {
+		std::cerr << "[" << category << "] " << heapsolve::logSeverityName(severity) << ": " << text << "\n";
+	});
 
 	CLI::App app{ "heapsolve: decide where a media buffer must live so that every device touching it can "
 		      "use it, and allocate it there.",

@@ -147,7 +147,11 @@ Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> 
 	return out;
 }
 
-std::optional<std::string> readBlob(const std::string &path) { return readFile(path); }
+std::optional<std::string> readBlob(const std::string &path)
+{
+	auto text = readFile(path);
+	return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
+}
 
 Result<std::vector<ProfileDevice>> loadProfiles(const std::string &dir)
 {

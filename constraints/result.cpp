@@ -92,6 +92,7 @@ std::string Error::summary() const
 	return std::visit(
 		Overloaded{
 			[](const ParseError &p) { return p.at.position() + ": " + p.what; },
+			[](const DtbError &d) { return d.file + ": " + d.where + ": " + d.what; },
 			[](const OverflowError &o) {
 				return (o.at.file.empty() ? "" : o.at.position() + ": ") + o.what + " does not fit in 64 bits";
 			},
@@ -121,8 +122,11 @@ std::string Error::summary() const
 std::string Error::message() const
 {
 	std::string out = summary();
-	// Positioned errors read "FILE:LINE:COLUMN: error: WHAT", the others "error: WHAT".
-	if (std::optional<Source> where = at()) {
+	// Positioned errors read "FILE:LINE:COLUMN: error: WHAT", a device tree's "FILE: error: WHERE:
+	// WHAT", the others "error: WHAT".
+	if (const auto *d = dtb()) {
+		out = d->file + ": error: " + d->where + ": " + d->what;
+	} else if (std::optional<Source> where = at()) {
 		const std::string position = where->position() + ": ";
 		out = position + "error: " + out.substr(position.size());
 	} else {

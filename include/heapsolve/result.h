@@ -4,6 +4,7 @@
 // An Error is one of a few families, each with its own fields, so that callers ask what happened
 // (error.system()->err, error.limit()->bound, error.at()) instead of searching message() text:
 // - ParseError:    bad input at FILE:LINE:COLUMN.
+// - DtbError:      bad input in a flattened device tree, at a node path or byte offset.
 // - OverflowError: a number computed from the input does not fit in 64 bits.
 // - MergeConflict: two values of one constraint kind cannot hold together.
 // - FileError:     an input file cannot be read (missing, a directory, no permission).
@@ -41,6 +42,15 @@ struct Source {
 // Bad input: unknown keys, bad numbers, unknown names, nesting too deep...
 struct ParseError {
 	Source at;
+	std::string what;
+};
+
+// Bad input in a flattened device tree (a DTB), which has no lines: the place is a node path
+// ("/soc/gpu@7ec00000") or "byte offset N" where no node is known yet. It reads
+// "FILE: error: WHERE: WHAT" (docs/devicetree.md).
+struct DtbError {
+	std::string file; // the blob as its reader named it ("/sys/firmware/fdt", "board.dtb")
+	std::string where;
 	std::string what;
 };
 
@@ -117,9 +127,11 @@ struct LimitError {
 class Error
 {
 public:
-	using Detail = std::variant<ParseError, OverflowError, MergeConflict, FileError, SystemError, LimitError>;
+	using Detail = std::variant<ParseError, DtbError, OverflowError, MergeConflict, FileError, SystemError,
+				    LimitError>;
 
 	Error(ParseError e) : detail_(std::move(e)) {}
+	Error(DtbError e) : detail_(std::move(e)) {}
 	Error(OverflowError e) : detail_(std::move(e)) {}
 	Error(MergeConflict e) : detail_(std::move(e)) {}
 	Error(FileError e) : detail_(std::move(e)) {}
@@ -135,6 +147,8 @@ public:
 
 	// The family, or null when the error is of another one.
 	const ParseError *parse() const { return std::get_if<ParseError>(&detail_); }
+	const DtbError *dtb() const { return std::get_if<DtbError>(&detail_); }
+	DtbError *dtb() { return std::get_if<DtbError>(&detail_); }
 	const OverflowError *overflow() const { return std::get_if<OverflowError>(&detail_); }
 	const MergeConflict *mergeConflict() const { return std::get_if<MergeConflict>(&detail_); }
 	MergeConflict *mergeConflict() { return std::get_if<MergeConflict>(&detail_); }
@@ -145,14 +159,15 @@ public:
 	// The kernel's errno (SystemError, FileError); 0 for the library's own errors.
 	int err() const;
 	// Where in the input the error is: a ParseError's or placed OverflowError's position, an
-	// unreadable file's FILE:1:1; nullopt for the others.
+	// unreadable file's FILE:1:1; nullopt for the others (a DtbError has no line: see dtb()).
 	std::optional<Source> at() const;
 
 	// The cause in one line, without "error: " and without frames: what a one-line report (a
 	// GStreamer message's text, a fallback note) shows.
 	std::string summary() const;
-	// "FILE:LINE:COLUMN: error: WHAT" for bad input, "error: OP PATH (REQUEST): strerror (errno N)"
-	// for the kernel, "error: ..." for the others, followed by one "  while ..." line per frame.
+	// "FILE:LINE:COLUMN: error: WHAT" for bad input, "FILE: error: WHERE: WHAT" for a bad device
+	// tree, "error: OP PATH (REQUEST): strerror (errno N)" for the kernel, "error: ..." for the
+	// others, followed by one "  while ..." line per frame.
 	std::string message() const;
 
 private:

@@ -88,7 +88,8 @@ int main(int argc, char **argv)
 	CLI::App *alloc = app.add_subcommand(
 		"alloc", "Solve, then really allocate buffer NAME through the chosen adapter; report each "
 			 "dma-buf's size and exporter. Exit 0: allocated; 1: unsatisfiable; 2: bad input; "
-			 "3: the kernel refused (errno shown).");
+			 "3: the allocation was refused (by the kernel: errno shown; or by heapsolve's own "
+			 "limits).");
 	alloc->add_option("FILE", allocFiles, "schema-1 YAML files, merged in order")->required();
 	alloc->add_option("--buffer", allocBuffer, "the buffer to allocate")->required();
 	alloc->callback([&] { status = runAlloc(allocFiles, allocBuffer, std::cout, std::cerr); });

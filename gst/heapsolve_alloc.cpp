@@ -337,9 +337,9 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 				possible = true;
 				continue;
 			}
-			const int err = errno;
-			refusals += std::string(refusals.empty() ? "" : "; ") + "open " + h.path + ": " + g_strerror(err) +
-				    " (errno " + std::to_string(err) + ")";
+			// In the library's words: "open NODE: strerror (errno N)".
+			const heapsolve::Error refusal(heapsolve::SystemError{ "open", h.path, errno, {} });
+			refusals += std::string(refusals.empty() ? "" : "; ") + refusal.summary();
 		}
 		if (!possible) {
 			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,

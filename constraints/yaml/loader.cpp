@@ -234,8 +234,7 @@ public:
 						 "such as {NV12: [LINEAR]}");
 		if (k == "chroma_stride") {
 			auto s = string(v, k);
-			if (!s)
-				return std::unexpected(s.error());
+			HEAPSOLVE_TRY(s);
 			ChromaStride c;
 			if (*s == "aligned")
 				c = ChromaStride::Aligned;
@@ -252,8 +251,7 @@ public:
 			Located<std::vector<std::string>> out{ {}, at(key), true };
 			for (const auto &[n, where] : *list) {
 				if (k == "modifiers")
-					if (auto bad = checkModifier(n, where); !bad)
-						return std::unexpected(bad.error());
+					HEAPSOLVE_TRY(checkModifier(n, where));
 				out.value.push_back(n);
 			}
 			(k == "formats" ? rules.formats : rules.modifiers) = std::move(out);
@@ -306,20 +304,17 @@ public:
 									    "' must not be empty (leave the format out if the "
 									    "device does not take it)");
 				auto l = names(list, "modifiers of " + format);
-				if (!l)
-					return std::unexpected(l.error());
+				HEAPSOLVE_TRY(l);
 				FormatModifiers f{ format, at(fkey), { {}, at(list), true } };
 				for (const auto &[n, where] : *l) {
-					if (auto bad = checkModifier(n, where); !bad)
-						return std::unexpected(bad.error());
+					HEAPSOLVE_TRY(checkModifier(n, where));
 					f.modifiers.value.push_back(n);
 				}
 				out.value.push_back(std::move(f));
 				return true;
 			},
 			"format names");
-		if (!r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(r);
 		rules.modifiersPerFormat = std::move(out);
 		return true;
 	}
@@ -429,24 +424,24 @@ Ok Loader::loadDocument(const FileReader &r, const Node &root)
 				return true;
 			}
 			if (k == "heaps") {
-				auto l = r.list(v, k, [&](const Node &n) { return loadHeap(r, n); });
-				return l ? Result<bool>(true) : std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.list(v, k, [&](const Node &n) { return loadHeap(r, n); }));
+				return true;
 			}
 			if (k == "devices") {
-				auto l = r.list(v, k, [&](const Node &n) { return loadDevice(r, n); });
-				return l ? Result<bool>(true) : std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.list(v, k, [&](const Node &n) { return loadDevice(r, n); }));
+				return true;
 			}
 			if (k == "buffers") {
-				auto l = r.list(v, k, [&](const Node &n) { return loadBuffer(r, n); });
-				return l ? Result<bool>(true) : std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.list(v, k, [&](const Node &n) { return loadBuffer(r, n); }));
+				return true;
 			}
 			if (k == "policy") {
-				auto p = loadPolicy(r, key, v);
-				return p ? Result<bool>(true) : std::unexpected(p.error());
+				HEAPSOLVE_TRY(loadPolicy(r, key, v));
+				return true;
 			}
 			if (k == "page_size") {
-				auto p = loadPageSize(r, key, v);
-				return p ? Result<bool>(true) : std::unexpected(p.error());
+				HEAPSOLVE_TRY(loadPageSize(r, key, v));
+				return true;
 			}
 			return false;
 		},
@@ -771,8 +766,7 @@ Ok Loader::loadPageSize(const FileReader &r, const Node &key, const Node &n)
 						     " (it may appear in one file only)");
 	pageSizeAt = r.at(key);
 	auto size = r.number(n, "page_size");
-	if (!size)
-		return std::unexpected(size.error());
+	HEAPSOLVE_TRY(size);
 	if (*size < kDefaultPageSize || (*size & (*size - 1)) != 0)
 		return parseError(r.at(n), "page_size must be a power of two of at least 4096, not " +
 						   std::to_string(*size));

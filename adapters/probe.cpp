@@ -10,6 +10,7 @@
 #include "adapters/drm_dumb/drm_dumb.h"
 #include "adapters/fd/read_file.h"
 #include "constraints/number.h"
+#include "constraints/yaml_scalar.h"
 
 namespace heapsolve {
 
@@ -59,18 +60,6 @@ void append(Offer &into, Result<Offer> from, std::set<std::string> &taken)
 	}
 	for (std::string &n : from->notes)
 		into.notes.push_back(std::move(n));
-}
-
-// Double-quoted YAML scalar: heap names such as "linux,cma" need it in flow context.
-std::string quote(const std::string &s)
-{
-	std::string out = "\"";
-	for (char c : s) {
-		if (c == '"' || c == '\\')
-			out += '\\';
-		out += c;
-	}
-	return out + "\"";
 }
 
 std::string list(const std::vector<std::string> &names)
@@ -157,10 +146,10 @@ std::string toYaml(const MachineDescription &m)
 	if (!m.offer.heaps.empty()) {
 		out << "heaps:\n";
 		for (const Heap &h : m.offer.heaps) {
-			out << "  - name: " << quote(h.name) << "\n";
+			out << "  - name: " << yamlQuoted(h.name) << "\n";
 			out << "    backend: " << backendName(h.backend.value) << "\n";
 			if (h.path && h.path->written)
-				out << "    path: " << quote(h.path->value) << "\n";
+				out << "    path: " << yamlQuoted(h.path->value) << "\n";
 			out << "    contiguous: " << (h.contiguous.value ? "true" : "false") << "\n";
 			out << "    cached: " << (h.cached.value ? "true" : "false") << "\n";
 			if (h.isProtected.written && h.isProtected.value)
@@ -176,14 +165,14 @@ std::string toYaml(const MachineDescription &m)
 	if (!m.offer.devices.empty()) {
 		out << "devices:\n";
 		for (const Device &d : m.offer.devices) {
-			out << "  - name: " << quote(d.name) << "\n";
+			out << "  - name: " << yamlQuoted(d.name) << "\n";
 			out << "    kind: " << deviceKindName(d.kind.value) << "\n";
 			rules(out, "    ", d.rules);
 			if (d.planes.empty())
 				continue;
 			out << "    planes:\n";
 			for (const Plane &p : d.planes) {
-				out << "      - name: " << quote(p.name) << "\n";
+				out << "      - name: " << yamlQuoted(p.name) << "\n";
 				rules(out, "        ", p.rules);
 			}
 		}

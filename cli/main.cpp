@@ -77,9 +77,14 @@ int main(int argc, char **argv)
 	probe->add_option("--profiles", probeOptions.profilesDir,
 			  "device profiles matched by DT compatible (default: none; e.g. profiles/)");
 	probe->add_flag("--no-capacity", probeNoCapacity, "leave the heap key `capacity` out (a comment keeps it)");
+	std::string probeFdt = "/sys/firmware/fdt";
+	probe->add_option("--fdt", probeFdt,
+			  "the live probe: merge the DMA masters of this device tree blob instead of the firmware's "
+			  "(default /sys/firmware/fdt, skipped when missing; e.g. a copy saved from the running board)")
+		->excludes("--dtb");
 	probe->callback([&] {
 		probeOptions.capacity = !probeNoCapacity;
-		status = probeDtb.empty() ? runProbeLive("/sys/firmware/fdt", probeOptions, std::cout, std::cerr)
+		status = probeDtb.empty() ? runProbeLive(probeFdt, probeOptions, std::cout, std::cerr)
 					  : runProbeDtb(probeDtb, probeOptions, std::cout, std::cerr);
 	});
 

@@ -10,6 +10,8 @@ packages=(
 	libyaml-cpp-dev libboost-graph-dev librange-v3-dev libcli11-dev libdrm-dev
 	libgtest-dev libgmock-dev libbenchmark-dev libyaml-dev libfdt-dev
 	libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
+	# tests: GStreamer in the VM (tests/vm/gst): v4l2src, v4l2fwhtenc/-dec (good), kmssink (bad)
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 	# tests: the independent oracle, the kernel under qemu
 	python3 python3-yaml qemu-system-x86 busybox-static cpio graphviz
 	# tests: real device trees (tests/devicetree/real_dtbs.sh compiles and decompiles DTBs)

@@ -160,7 +160,7 @@ std::string cells(uint64_t v)
 	return formatHex(v >> 32) + " " + formatHex(v & 0xffffffffu);
 }
 
-// Fix 3: a CMA heap placed where the users need it, as a per-region CMA heap (Linux 6.19 makes
+// Fix 4: a CMA heap placed where the users need it, as a per-region CMA heap (Linux 6.19 makes
 // one heap per reserved-memory CMA region) created from a device-tree reserved-memory node.
 std::optional<std::string> suggestHeap(Trial &trial, const Policy &policy, const BufferNeeds &needs)
 {
@@ -227,6 +227,39 @@ std::optional<std::string> suggestHeap(Trial &trial, const Policy &policy, const
 		", regions: [{base: " + formatHex(range->begin) + ", size: " + formatSize(*poolSize) +
 		"}]}; the buffer then goes to it.";
 	return text;
+}
+
+// Fix 3: grow a CMA pool that fails only because of its `capacity`. The capacity asked for is
+// count x size rounded up to 4 MiB: mm/cma.c cma_init_reserved_mem() takes only pools whose size
+// is a multiple of CMA_MIN_ALIGNMENT_BYTES (PAGE_SIZE << pageblock_order: 4 MiB on 32-bit ARM,
+// 2 MiB on arm64 with 4 KiB pages), so a reserved-memory `size` must be one. Heaps are tried in
+// system order; the first whose grown capacity makes the buffer solve is the suggestion.
+std::optional<std::string> suggestCapacity(Trial &trial, const Policy &policy, const BufferNeeds &needs)
+{
+	if (needs.usersConflict || needs.total == 0)
+		return std::nullopt;
+	constexpr uint64_t kCmaGranule = 4 << 20;
+	auto grown = checkedAlignUp(needs.total, kCmaGranule);
+	if (!grown)
+		return std::nullopt;
+	for (Heap &h : trial.system().heaps) {
+		if (!h.capacity || h.capacity->value >= needs.total)
+			continue;
+		const Located<uint64_t> before = *h.capacity;
+		h.capacity->value = *grown;
+		auto r = trial.solve(policy);
+		h.capacity = before;
+		if (!solved(r))
+			continue;
+		return "grow heap " + h.name + ": its capacity is " + formatSize(before.value) + " (" + before.at.fileLine() +
+		       ") and the buffer needs count x size = " + std::to_string(needs.total) + " bytes; with capacity: " +
+		       formatSize(*grown) +
+		       " (rounded up to 4 MiB, as a CMA pool's size must be a multiple of CMA_MIN_ALIGNMENT_BYTES) it goes to heap " +
+		       r->plan().heap.name + ". Raise the `size` of its reserved-memory node in the device tree to <" +
+		       cells(*grown) + "> (or boot with cma=" + std::to_string(*grown >> 20) +
+		       "M when it is the default CMA area) and write that capacity in heaps.";
+	}
+	return std::nullopt;
 }
 
 // Copy split: the fewest groups of users (the producer in the first) that each have a heap.
@@ -366,7 +399,7 @@ std::string describeSplit(const std::vector<SplitGroup> &split)
 	return text + " (the copy or conversion goes after " + split[0].users[0] + " writes the buffer).";
 }
 
-// Fix 5: leave out a consumer that cannot share this buffer (e.g. one without access to protected
+// Fix 6: leave out a consumer that cannot share this buffer (e.g. one without access to protected
 // memory), when the others then solve.
 std::optional<std::string> suggestDropConsumer(Trial &trial, const Policy &policy)
 {
@@ -399,6 +432,8 @@ Result<void> explainConflict(const System &system, const Policy &policy, size_t 
 		conflict.suggestion = s;
 	else if (auto b = suggestBackend(trial, policy))
 		conflict.suggestion = b;
+	else if (auto g = suggestCapacity(trial, policy, needs))
+		conflict.suggestion = g;
 	else if (auto h = suggestHeap(trial, policy, needs))
 		conflict.suggestion = h;
 	else if (!conflict.split.empty())

@@ -8,12 +8,14 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "constraints/number.h"
+#include "constraints/yaml_scalar.h"
 
 namespace heapsolve::devicetree {
 
@@ -240,6 +242,9 @@ public:
 		return v;
 	}
 	void skip(uint32_t n) { pos_ += n; }
+	// One (base, size) entry in the root's cells, as memory `reg`, a pool's `reg` and
+	// `alloc-ranges` hold them (dt_mem_next_cell twice); base + size must not pass 2^64.
+	Result<Span> range(uint32_t addressCells, uint32_t sizeCells);
 
 	static std::string pathOf(const std::string &origin)
 	{
@@ -254,12 +259,49 @@ private:
 	std::string origin_;
 };
 
+// Address ranges as one set, the way memblock_add_range() (mm/memblock.c) keeps memory: sorted,
+// overlapping and touching ranges joined (their origins listed). Each range ends at most at 2^64
+// (checked by end() when read), so the sizes of the disjoint result cannot sum past it, where
+// overlapping entries as written could (found by fuzz_dtb).
+std::vector<Span> unite(std::vector<Span> spans)
+{
+	// By base, then in DT order (std::stable_sort's buffer is deprecated under clang-19).
+	std::vector<size_t> order(spans.size());
+	for (size_t k = 0; k < order.size(); ++k)
+		order[k] = k;
+	std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return std::pair{ spans[a].base, a } < std::pair{ spans[b].base, b }; });
+	std::vector<Span> out;
+	for (size_t k : order) {
+		Span &s = spans[k];
+		if (!out.empty() && s.base - out.back().base <= out.back().size) {
+			Span &last = out.back();
+			const uint64_t lastEnd = last.base + last.size, end = s.base + s.size;
+			if (end > lastEnd)
+				last.size = end - last.base;
+			last.origin += ", " + s.origin;
+		} else {
+			out.push_back(std::move(s));
+		}
+	}
+	return out;
+}
+
 Result<uint64_t> end(uint64_t base, uint64_t size, const std::string &origin)
 {
 	if (size > UINT64_MAX - base)
 		return dtbError(Cells::pathOf(origin), Cells::propOf(origin) + ": base " + hex(base) + " + size " +
 									   hex(size) + " is past 2^64");
 	return base + size;
+}
+
+Result<Span> Cells::range(uint32_t addressCells, uint32_t sizeCells)
+{
+	auto base = next(addressCells);
+	HEAPSOLVE_TRY(base);
+	auto size = next(sizeCells);
+	HEAPSOLVE_TRY(size);
+	HEAPSOLVE_TRY(end(*base, *size, origin_));
+	return Span{ *base, *size, origin_ };
 }
 
 // One `{phandle args...}` list (of_parse_phandle_with_args, drivers/of/base.c): each entry is a
@@ -381,25 +423,26 @@ Result<void> Importer::memory(Description &d)
 		size_t entry = 0;
 		while (per > 0 && cells.left() >= per) {
 			++entry;
-			auto base = cells.next(rootAc_);
-			HEAPSOLVE_TRY(base);
-			auto size = cells.next(rootSc_);
-			HEAPSOLVE_TRY(size);
-			auto e = end(*base, *size, origin);
-			HEAPSOLVE_TRY(e);
-			if (*size == 0)
+			auto r = cells.range(rootAc_, rootSc_);
+			HEAPSOLVE_TRY(r);
+			if (r->size == 0)
 				continue;
-			const std::string o = origin + (p->size() / 4 / per > 1 ? " entry " + std::to_string(entry) : "");
-			if (!d.memory.empty() && d.memory.back().base + d.memory.back().size == *base) {
-				d.memory.back().size += *size;
-				d.memory.back().origin += ", " + o;
+			if (p->size() / 4 / per > 1)
+				r->origin += " entry " + std::to_string(entry);
+			if (!d.memory.empty() && d.memory.back().base + d.memory.back().size == r->base) {
+				d.memory.back().size += r->size;
+				d.memory.back().origin += ", " + r->origin;
 			} else {
-				d.memory.push_back(Span{ *base, *size, o });
+				d.memory.push_back(std::move(*r));
 			}
 		}
 		if (per > 0 && (cells.left() > 0 || cells.partial()))
 			d.notes.push_back(origin + ": a trailing partial entry, ignored as Linux ignores it (early_init_dt_scan_memory)");
 	}
+	const size_t written = d.memory.size();
+	d.memory = unite(std::move(d.memory));
+	if (d.memory.size() < written)
+		d.notes.push_back("memory: entries that overlap or touch joined into one set, as memblock_add() joins them");
 	if (d.memory.empty())
 		d.notes.push_back("memory: the DT gives no RAM (no available /memory node with a non-empty reg); the bootloader fills it in on many boards: add it by hand");
 	return {};
@@ -447,18 +490,14 @@ Result<void> Importer::reservedMemory(Description &d)
 			}
 			if (reg->empty())
 				continue;
-			Cells cells(*reg, origin);
-			auto base = cells.next(rootAc_);
-			HEAPSOLVE_TRY(base);
-			auto size = cells.next(rootSc_);
-			HEAPSOLVE_TRY(size);
-			HEAPSOLVE_TRY(end(*base, *size, origin));
-			if (*size == 0)
+			auto r = Cells(*reg, origin).range(rootAc_, rootSc_);
+			HEAPSOLVE_TRY(r);
+			if (r->size == 0)
 				continue;
-			h.regions.push_back(Span{ *base, *size, origin });
-			h.capacity = *size;
+			h.regions.push_back(*r);
+			h.capacity = r->size;
 			h.capacityOrigin = origin;
-			placement = "[" + hex(*base) + ", +" + formatSize(*size) + ")";
+			placement = "[" + hex(r->base) + ", +" + formatSize(r->size) + ")";
 			if (reg->size() / (4 * per) > 1)
 				h.comments.push_back(origin + ": only the first of " + std::to_string(reg->size() / (4 * per)) +
 						     " entries is the pool; Linux ignores the others (fdt_scan_reserved_mem_reg_nodes)");
@@ -491,15 +530,15 @@ Result<void> Importer::reservedMemory(Description &d)
 				Cells rc(*ar, ao);
 				const size_t count = ar->size() / (4 * per);
 				for (size_t k = 0; k < count; ++k) {
-					auto b = rc.next(rootAc_);
-					HEAPSOLVE_TRY(b);
-					auto s = rc.next(rootSc_);
-					HEAPSOLVE_TRY(s);
-					HEAPSOLVE_TRY(end(*b, *s, ao));
-					if (*s == 0)
+					auto r = rc.range(rootAc_, rootSc_);
+					HEAPSOLVE_TRY(r);
+					if (r->size == 0)
 						continue;
-					h.regions.push_back(Span{ *b, *s, ao + (count > 1 ? " entry " + std::to_string(k + 1) : "") });
+					if (count > 1)
+						r->origin += " entry " + std::to_string(k + 1);
+					h.regions.push_back(std::move(*r));
 				}
+				h.regions = unite(std::move(h.regions)); // overlapping alloc-ranges: one set
 				placement += " inside alloc-ranges";
 			}
 			if (*v == 0)
@@ -537,8 +576,21 @@ Result<void> Importer::reservedMemory(Description &d)
 		for (size_t k = 0; k < pools.size(); ++k)
 			if (pools[k].dynamic == (pass == 0) && pools[k].heap.isDefault)
 				winner = static_cast<int>(k);
+	// Heap names are one namespace (schema.md). Sibling nodes of one name (dtc refuses to write
+	// them, libfdt reads them, found by fuzz_dtb) or names that printable() made equal would
+	// repeat one: a later pool gets a suffix no pool has.
+	std::set<std::string> written, all;
+	for (const Pool &p : pools)
+		all.insert(p.heap.name);
 	for (size_t k = 0; k < pools.size(); ++k) {
 		Heap &h = pools[k].heap;
+		const std::string base = h.name;
+		for (int n = 2; written.count(h.name); ++n)
+			if (!all.count(base + "-" + std::to_string(n)))
+				h.name = base + "-" + std::to_string(n);
+		written.insert(h.name);
+		if (h.name != base)
+			h.comments.push_back("an earlier pool is named " + base + " too: this one is written as " + h.name);
 		if (static_cast<int>(k) == winner) {
 			h.comments.push_back("linux,cma-default: the default CMA area, the one CMA area Linux 6.12 makes a DMA-BUF heap (cma_heap.c add_default_cma_heap); a `cma=` kernel argument replaces it with an area (and heap) named \"reserved\", which this DTB cannot know");
 		} else {
@@ -914,20 +966,79 @@ std::unexpected<Error> locate(const void *fdt, size_t size, int err)
 	return dtbError("byte offset 0", std::string("not a valid DTB: ") + fdt_strerror(err) + " (fdt_check_full)");
 }
 
+// A blob older than version 16 names each node by its full path, and libfdt's fdt_get_name gives
+// the part after the last '/'; a name without one fails (-FDT_ERR_BADSTRUCTURE, fdt_ro.c). Debian's
+// libfdt 1.6.1 fdt_check_full reads the root node's name through fdt_get_name without checking
+// for that failure and dereferences the null pointer (found by fuzz_dtb), so the root is checked
+// here first, as fdt_check_full's walk reaches it: past FDT_NOP tags and properties it can read
+// (it accepts properties before the root), at the first FDT_BEGIN_NODE. Linux cannot read such a
+// blob either: populate_node() (drivers/of/fdt.c) stops unflatten_dt_nodes() at a node whose
+// fdt_get_name fails.
+Result<void> checkOldRootName(const void *fdt, size_t size)
+{
+	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size || fdt_version(fdt) >= 0x10)
+		return {}; // fdt_check_full reports it, or the root name needs no '/'
+	int off = 0, next = 0;
+	uint32_t tag = FDT_NOP;
+	for (int steps = 0; steps < (1 << 24); ++steps, off = next) {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0)
+			return {};
+		if (tag == FDT_PROP) {
+			const char *name = nullptr;
+			int len = 0;
+			if (!fdt_getprop_by_offset(fdt, off, &name, &len))
+				return {}; // fdt_check_full stops here with that error
+			continue;
+		}
+		if (tag != FDT_NOP)
+			break;
+	}
+	if (tag != FDT_BEGIN_NODE)
+		return {}; // not a node: fdt_check_full says what is wrong
+	int len = 0;
+	if (fdt_get_name(fdt, off, &len) != nullptr)
+		return {};
+	return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off) + FDT_TAGSIZE),
+				    "the root node's name has no '/', but a version " + std::to_string(fdt_version(fdt)) +
+					    " DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
+}
+
+// Debian's libfdt 1.6.1 fdt_next_tag adds a property's length to the offset without checking it:
+// a length of 0xfffffff4 (-12 as an int) leads back to the same tag, and fdt_check_full walks it
+// forever (found by fuzz_dtb). Linux 6.12's copy of libfdt (scripts/dtc/libfdt/fdt.c
+// fdt_next_tag) stops there: a length whose sum with the offset reaches INT_MAX or wraps is a
+// premature end. The same check here, over the walk fdt_check_full makes, before it runs.
+Result<void> checkPropertyLengths(const void *fdt, size_t size)
+{
+	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size)
+		return {}; // fdt_check_full reports it
+	int off = 0, next = 0;
+	for (;;) {
+		// The tag as written: fdt_next_tag reports a property it could not step over as FDT_END.
+		const auto *tagp = static_cast<const fdt32_t *>(fdt_offset_ptr(fdt, off, FDT_TAGSIZE));
+		if (tagp && fdt32_ld(tagp) == FDT_PROP) {
+			const int lenAt = off + FDT_TAGSIZE;
+			const auto *lenp = static_cast<const fdt32_t *>(fdt_offset_ptr(fdt, lenAt, sizeof(fdt32_t)));
+			if (lenp) {
+				const uint32_t len = fdt32_ld(lenp);
+				const uint32_t sum = len + static_cast<uint32_t>(lenAt);
+				if (sum >= INT_MAX || sum < static_cast<uint32_t>(lenAt))
+					return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(lenAt)),
+								    "a property length of " + std::to_string(len) +
+									    " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
+			}
+		}
+		const uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0 || tag == FDT_END || next <= off)
+			return {}; // fdt_check_full says what is wrong, or the walk ended
+		off = next;
+	}
+}
+
 void window(std::ostringstream &out, const std::string &indent, const Span &s)
 {
 	out << indent << "- { base: " << hex(s.base) << ", size: " << hex(s.size) << " }  # " << s.origin << "\n";
-}
-
-std::string quote(const std::string &s)
-{
-	std::string out = "\"";
-	for (char c : s) {
-		if (c == '"' || c == '\\')
-			out += '\\';
-		out += c;
-	}
-	return out + "\"";
 }
 
 // A comment line; newlines in DT strings cannot break out of it.
@@ -947,6 +1058,8 @@ Result<Description> importBlob(std::span<const uint8_t> blob, const Options &opt
 	const void *fdt = aligned.data();
 	if (blob.size() < sizeof(fdt_header))
 		return locate(fdt, blob.size(), -FDT_ERR_TRUNCATED);
+	HEAPSOLVE_TRY(checkPropertyLengths(fdt, blob.size()));
+	HEAPSOLVE_TRY(checkOldRootName(fdt, blob.size()));
 	if (const int err = fdt_check_full(fdt, blob.size()); err != 0)
 		return locate(fdt, blob.size(), err);
 	Tree tree(fdt);
@@ -999,7 +1112,7 @@ std::string toYaml(const Description &d, const Options &options)
 			for (const Heap &h : d.heaps) {
 				for (const std::string &c : h.comments)
 					out << comment("  ", c);
-				out << "  - name: " << quote(h.name) << "  # " << h.node << "\n";
+				out << "  - name: " << yamlQuoted(h.name) << "  # " << h.node << "\n";
 				out << "    backend: dma-heap  # drivers/dma-buf/heaps/cma_heap.c\n";
 				out << "    contiguous: true  # a CMA area hands out physically contiguous buffers\n";
 				if (!h.regions.empty()) {
@@ -1032,7 +1145,7 @@ std::string toYaml(const Description &d, const Options &options)
 		}() + ")");
 		for (const std::string &c : dev.comments)
 			out << comment("  ", c);
-		out << p << "- name: " << quote(dev.name) << "  # " << dev.nameOrigin << "\n";
+		out << p << "- name: " << yamlQuoted(dev.name) << "  # " << dev.nameOrigin << "\n";
 		out << p << "  kind: " << dev.kind << "  # " << dev.kindOrigin << "\n";
 		out << p << "  iommu: " << (dev.iommu ? "true" : "false") << "  # " << dev.iommuOrigin << "\n";
 		if (!dev.address.empty()) {

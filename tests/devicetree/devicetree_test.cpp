@@ -3,6 +3,8 @@
 // also loaded with the schema-1 loader, so what the importer writes is what `check` reads.
 #include "heapsolve/devicetree.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "heapsolve/loader.h"
@@ -92,6 +94,26 @@ TEST(Memory, UsableMemoryWinsUnavailableNodeSkippedTrailingPartialIgnored)
 	EXPECT_TRUE(anyContains(d.notes, "/memory@0/linux,usable-memory: a trailing partial entry, ignored"));
 }
 
+// fuzz_dtb-memory-overlap-past-2to64: two entries, each ending below 2^64, that overlap and whose
+// sizes sum past 2^64 (the loader rejects such a total). memblock_add_range() (mm/memblock.c)
+// keeps memory as one set, so the entries become their union, out of DT order.
+TEST(Memory, OverlappingEntriesBecomeOneSetAndSizesCannotSumPast2To64)
+{
+	auto b = root64();
+	b.begin("memory@0").strings("device_type", { "memory" });
+	// [2^32, 2^64 - 1) and [0x1000, 0xfffffffff0001000)
+	b.cells("reg", { 0x1, 0x0, 0xfffffffe, 0xffffffff, 0x0, 0x1000, 0xffffffff, 0xf0000000 }).end();
+	b.begin("memory@80000000").strings("device_type", { "memory" }).cells("reg", { 0x0, 0x80000000, 0x0, 0x1000 }).end();
+	const Description d = importOk(b.finish());
+	// They overlap (and hold the third): one span [0x1000, 2^64 - 1).
+	ASSERT_EQ(d.memory.size(), 1u);
+	EXPECT_EQ(d.memory[0].base, 0x1000u);
+	EXPECT_EQ(d.memory[0].size, UINT64_MAX - 0x1000);
+	EXPECT_EQ(d.memory[0].origin, "/memory@0/reg entry 2, /memory@80000000/reg, /memory@0/reg entry 1");
+	EXPECT_TRUE(anyContains(d.notes, "memory: entries that overlap or touch joined into one set"));
+	expectLoads(d);
+}
+
 TEST(Memory, NoneLeftIsACommentNotAnEmptyList)
 {
 	auto b = root64();
@@ -106,6 +128,30 @@ TEST(Memory, NoneLeftIsACommentNotAnEmptyList)
 DtbBuilder &reservedMemory(DtbBuilder &b)
 {
 	return b.begin("reserved-memory").cells("#address-cells", { 2 }).cells("#size-cells", { 2 }).flag("ranges");
+}
+
+// fuzz_dtb-same-name-pools: two /reserved-memory children of one name (libfdt writes and reads
+// them; dtc would refuse) were two heaps of one name, which the loader rejects. A pool already
+// named like the suffix keeps its name.
+TEST(Heaps, PoolsOfOneNameGetDistinctHeapNames)
+{
+	auto b = root64();
+	auto pool = [&](const char *name, uint32_t base) {
+		b.begin(name).strings("compatible", { "shared-dma-pool" }).flag("reusable").cells("reg", { 0, base, 0, 0x400000 }).end();
+	};
+	reservedMemory(b);
+	pool("pool", 0x50000000);
+	pool("pool", 0x51000000);
+	pool("pool-2", 0x52000000);
+	b.end();
+	const Description d = importOk(b.finish());
+	ASSERT_EQ(d.heaps.size(), 3u);
+	EXPECT_EQ(d.heaps[0].name, "pool");
+	EXPECT_EQ(d.heaps[1].name, "pool-3");
+	EXPECT_EQ(d.heaps[1].regions.at(0).base, 0x51000000u);
+	EXPECT_TRUE(anyContains(d.heaps[1].comments, "an earlier pool is named pool too: this one is written as pool-3"));
+	EXPECT_EQ(d.heaps[2].name, "pool-2");
+	expectLoads(d);
 }
 
 TEST(Heaps, DynamicDefaultPoolWithAllocRanges)
@@ -428,6 +474,59 @@ TEST(BadInput, TruncatedWrongMagicAndCorruptStructure)
 	const DtbError e = importBad(corrupt);
 	EXPECT_EQ(e.where, "byte offset " + std::to_string(structOff));
 	EXPECT_NE(e.what.find("fdt_check_full"), std::string::npos) << e.what;
+}
+
+// fuzz_dtb's crash-b3958ff3...: a version 15 header over a structure block whose root is named ""
+// (as version 16 and later name it). Version 15 names nodes by full path and libfdt's fdt_get_name
+// fails on a name without '/'; Debian's libfdt 1.6.1 fdt_check_full then read through the null
+// name (SEGV). Linux cannot unflatten such a blob either (populate_node, drivers/of/fdt.c).
+TEST(BadInput, Version15RootNameWithoutSlash)
+{
+	auto b = root64();
+	b.begin("memory@40000000").strings("device_type", { "memory" }).cells("reg", { 0, 0x40000000, 0, 0x40000000 }).end();
+	const std::vector<uint8_t> blob = b.finishAsVersion(15);
+	const uint32_t structOff = fdt_off_dt_struct(blob.data());
+	EXPECT_EQ(message(importBad(blob)), "t.dtb: error: byte offset " + std::to_string(structOff + 4) +
+							    ": the root node's name has no '/', but a version 15 DTB names each node by its "
+							    "full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
+	// A NOP before the root: fdt_check_full reaches the root at the next tag, and so does the check.
+	std::vector<uint8_t> nop(blob.begin(), blob.begin() + structOff);
+	const std::vector<uint8_t> nopTag{ 0, 0, 0, FDT_NOP };
+	nop.insert(nop.end(), nopTag.begin(), nopTag.end());
+	nop.insert(nop.end(), blob.begin() + structOff, blob.end());
+	fdt_set_totalsize(nop.data(), static_cast<uint32_t>(nop.size()));
+	fdt_set_off_dt_strings(nop.data(), fdt_off_dt_strings(blob.data()) + 4);
+	EXPECT_EQ(importBad(nop).where, "byte offset " + std::to_string(structOff + 8));
+	// fuzz_dtb-version9-property-before-root: fdt_check_full also walks past properties before
+	// the root (a 12-byte FDT_PROP of length 0 here), and so does the check.
+	std::vector<uint8_t> prop(blob.begin(), blob.begin() + structOff);
+	// Tag, length 0, name offset 0 (the first name of the strings block).
+	const std::vector<uint8_t> propTag{ 0, 0, 0, FDT_PROP, 0, 0, 0, 0, 0, 0, 0, 0 };
+	prop.insert(prop.end(), propTag.begin(), propTag.end());
+	prop.insert(prop.end(), blob.begin() + structOff, blob.end());
+	fdt_set_totalsize(prop.data(), static_cast<uint32_t>(prop.size()));
+	fdt_set_off_dt_strings(prop.data(), fdt_off_dt_strings(blob.data()) + 12);
+	EXPECT_EQ(importBad(prop).where, "byte offset " + std::to_string(structOff + 16));
+}
+
+// fuzz_dtb-property-length-minus-12: a property whose length is 0xfffffff4 leads libfdt 1.6.1's
+// fdt_next_tag back to the same tag, and fdt_check_full never returned. Linux 6.12's libfdt
+// (scripts/dtc/libfdt/fdt.c fdt_next_tag: `INT_MAX <= sum || sum < offset`) stops there.
+TEST(BadInput, PropertyLengthThatLeadsBackwards)
+{
+	auto blob = rpiLike(true).finish();
+	const uint32_t structOff = fdt_off_dt_struct(blob.data());
+	// The root's first property: FDT_BEGIN_NODE and the empty name (8 bytes), then FDT_PROP and
+	// its length at +12.
+	ASSERT_EQ(fdt32_ld(reinterpret_cast<const fdt32_t *>(blob.data() + structOff + 8)), uint32_t{ FDT_PROP });
+	for (uint32_t len : { 0xfffffff4u, 0x80000000u }) {
+		auto bad = blob;
+		const fdt32_t be = cpu_to_fdt32(len);
+		std::memcpy(bad.data() + structOff + 12, &be, 4);
+		EXPECT_EQ(message(importBad(bad)), "t.dtb: error: byte offset " + std::to_string(structOff + 12) +
+								   ": a property length of " + std::to_string(len) +
+								   " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
+	}
 }
 
 TEST(BadInput, EmptyInput)

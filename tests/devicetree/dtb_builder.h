@@ -69,6 +69,16 @@ public:
 		return std::vector<uint8_t>(buf_.begin(), buf_.begin() + size);
 	}
 
+	// The blob with its header's version and last compatible version set to `version` (the
+	// structure block as written: names stay as begin() gave them).
+	std::vector<uint8_t> finishAsVersion(uint32_t version)
+	{
+		std::vector<uint8_t> blob = finish();
+		fdt_set_version(blob.data(), version);
+		fdt_set_last_comp_version(blob.data(), version);
+		return blob;
+	}
+
 private:
 	std::vector<char> buf_;
 };

@@ -86,7 +86,9 @@ for h in board.get('heaps', []) or []:
         continue
     d = dt_heaps[name]
     regions = [(num(r['base']), num(r['size'])) for r in h.get('regions', [])]
-    size = sum(s for _, s in regions)
+    # A pool placed by the kernel is written as its alloc-ranges plus `capacity` (its `size`); a
+    # pool at a fixed place as its region alone.
+    size = num(h['capacity']) if 'capacity' in h else sum(s for _, s in regions)
     cap = num(d['capacity']) if 'capacity' in d else None
     compare(f'CMA heap {name} size', f'{size:#x}', f'{cap:#x}' if cap is not None else 'unknown', 'heap ' + name)
     if d.get('regions'):

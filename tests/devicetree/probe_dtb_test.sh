@@ -62,6 +62,17 @@ grep -qx '    iommu: true  # /soc/video-codec@2000/iommus' "$tmp/out.yaml" && ok
 st=$?
 [ "$st" -eq 0 ] && ok || fail "check of the import exited $st: $(cat "$tmp/err")"
 
+# The live probe with --fdt FILE in place of /sys/firmware/fdt: the machine's part, then the DT's
+# devices (tests/cli/kernel_test.cpp checks the merge itself); --fdt and --dtb exclude each other.
+"$hs" probe --fdt "$tmp/board.dtb" > "$tmp/live.yaml" 2> "$tmp/err"
+st=$?
+[ "$st" -eq 0 ] && ok || fail "probe --fdt exited $st: $(cat "$tmp/err")"
+grep -q '^# This machine as `heapsolve probe` saw it' "$tmp/live.yaml" && grep -qx '  - name: "vpu"  # /__symbols__/vpu' "$tmp/live.yaml" &&
+	grep -qx '# DT CMA pool linux,cma (default): 0x4000000 bytes (/reserved-memory/linux,cma/size)' "$tmp/live.yaml" && ok ||
+	fail "probe --fdt output: $(cat "$tmp/live.yaml")"
+"$hs" probe --fdt "$tmp/board.dtb" --dtb "$tmp/board.dtb" > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--dtb excludes --fdt" "$tmp/err" && ok || fail "--fdt with --dtb: $(cat "$tmp/err")"
+
 # Bad input: exit 2, the error on stderr, nothing on stdout.
 printf 'not a device tree blob, just text that is long enough' > "$tmp/bad.dtb"
 "$hs" probe --dtb "$tmp/bad.dtb" > "$tmp/out" 2> "$tmp/err"

@@ -217,6 +217,7 @@ hold() { # hold BOARD.yaml DTB
 hold rpi4-bcm2711/board-rpi4b-4gb.yaml "$arm64dir/broadcom/bcm2711-rpi-4-b.dtb"
 hold rpi4-bcm2711/board-rpi4b-8gb.yaml "$arm64dir/broadcom/bcm2711-rpi-4-b.dtb"
 hold rpi5-bcm2712/board-rpi5-8gb.yaml "$arm64dir/broadcom/bcm2712-rpi-5-b.dtb"
+hold rpi5-bcm2712/board-rpi5-8gb-16k.yaml "$arm64dir/broadcom/bcm2712-rpi-5-b.dtb"
 hold allwinner-a20/board-cubieboard2.yaml "$armhfdir/sun7i-a20-cubieboard2.dtb"
 hold allwinner-a33/board-sina33.yaml "$armhfdir/sun8i-a33-sinlinx-sina33.dtb"
 hold allwinner-h6/board-pineh64b.yaml "$arm64dir/allwinner/sun50i-h6-pine-h64-model-b.dtb"

@@ -26,10 +26,6 @@ done < <(scripts/clang-bazel query --output=build 'attr(tags, "fuzz_target", //t
 	awk -F'"' '/^  name = /{n=$2} /^  tags = /{c=""; d=""; for (i=2; i<=NF; i+=2) {
 		if ($i ~ /^fuzz_corpus=/) c=substr($i, 13); if ($i ~ /^fuzz_dict=/) d=substr($i, 11) }
 		print n, c, (d == "" ? "-" : d)}')
-# fuzz_dtb is left out of the timed run until the SEGV inside libfdt it found on 2026-12-04
-# (input: tests/fuzz/open/crash-b3958ff3...; not yet analysed) is fixed; its replay test still runs
-# in every Bazel stage. Fuzz it by hand with FUZZ_TARGETS=fuzz_dtb.
-all=("${all[@]/fuzz_dtb}")
 read -r -a targets <<< "${FUZZ_TARGETS:-${all[*]}}"
 if [ ${#targets[@]} -eq 0 ]; then
 	echo "no fuzz target found in tests/fuzz/BUILD"

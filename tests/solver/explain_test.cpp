@@ -174,6 +174,62 @@ buffers:
 	EXPECT_EQ(after.plan().heap.name, "overlay-pool");
 }
 
+// A CMA pool of 64 MiB somewhere in the lowest 1 GiB (schema.md, capacity): a buffer too large
+// for the pool but not for its range fails only on `capacity`, so the suggestion grows it.
+const std::string kPoolBoard = R"(
+heaps:
+  - name: cma
+    backend: dma-heap
+    contiguous: true
+    regions: [{base: 0, size: 1GiB}]
+    capacity: 64MiB
+devices:
+  - {name: cam, kind: camera, contiguous: true}
+  - {name: disp, kind: display, contiguous: true}
+)";
+
+TEST(Explain, SuggestsGrowingAPoolsCapacityAndTheGrownPoolSolves)
+{
+	// R8 4096x1000: stride 4096 (a multiple of every default alignment), size 4096 x 1000 =
+	// 4,096,000 bytes, already a multiple of 4096; 17 of them are 69,632,000 bytes = 66.4 MiB,
+	// over the 64 MiB capacity and far under the 1 GiB region. Rounded up to 4 MiB: 17 x 4 MiB =
+	// 68 MiB = 0x4400000.
+	const std::string buffer = "buffers:\n  - {name: frames, format: R8, width: 4096, height: 1000, count: 17, producer: cam, "
+				   "consumers: [disp]}\n";
+	System sys = load({ kPoolBoard + buffer });
+	BufferResult r = solveFirst(sys);
+	ASSERT_FALSE(r.ok());
+	ASSERT_TRUE(r.conflict().suggestion);
+	EXPECT_EQ(*r.conflict().suggestion,
+		  "grow heap cma: its capacity is 64MiB (f0.yaml:8) and the buffer needs count x size = 69632000 bytes; "
+		  "with capacity: 68MiB (rounded up to 4 MiB, as a CMA pool's size must be a multiple of "
+		  "CMA_MIN_ALIGNMENT_BYTES) it goes to heap cma. Raise the `size` of its reserved-memory node in the "
+		  "device tree to <0x0 0x4400000> (or boot with cma=68M when it is the default CMA area) and write that "
+		  "capacity in heaps.");
+	// Apply it: the pool with capacity 68MiB holds the buffer; 67MiB (one MiB short of the
+	// rounding, still over 66.4 MiB) would too, 66MiB would not: the need is 69,632,000 bytes.
+	std::string grown = kPoolBoard;
+	grown.replace(grown.find("capacity: 64MiB"), 15, "capacity: 68MiB");
+	BufferResult after = solveFirst(load({ grown + buffer }));
+	ASSERT_TRUE(after.ok());
+	EXPECT_EQ(after.plan().heap.name, "cma");
+	grown.replace(grown.find("capacity: 68MiB"), 15, "capacity: 66MiB");
+	EXPECT_FALSE(solveFirst(load({ grown + buffer })).ok());
+}
+
+TEST(Explain, NoCapacitySuggestionWhenTheRegionsAreTooSmallToo)
+{
+	// 17 x 4,096,000 bytes do not fit the 64 MiB region either: growing the capacity alone
+	// proves nothing, so it is not suggested.
+	std::string board = kPoolBoard;
+	board.replace(board.find("size: 1GiB"), 10, "size: 64MiB");
+	const std::string buffer = "buffers:\n  - {name: frames, format: R8, width: 4096, height: 1000, count: 17, producer: cam, "
+				   "consumers: [disp]}\n";
+	BufferResult r = solveFirst(load({ board + buffer }));
+	ASSERT_FALSE(r.ok());
+	EXPECT_EQ(r.conflict().suggestion.value_or("").find("grow heap"), std::string::npos) << r.conflict().suggestion.value_or("");
+}
+
 TEST(Explain, CopySplitIsMinimalAndValid)
 {
 	// Heaps in three areas; consumers whose windows each reach one or two of them.

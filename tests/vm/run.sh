@@ -65,21 +65,9 @@ echo "@@HEAPSOLVE EXIT $?"'
 
 echo "run.sh: booting ($(($(date +%s) - start)) s so far)"
 vm_boot "$timeout_s"
-log=${HEAPSOLVE_VM_LOG:-$work/console.log}
-[ "$log" = "$work/console.log" ] || cp "$work/console.log" "$log"
 
 # The verdict, from the markers only (the console also carries firmware and kernel noise).
-grep '^@@HEAPSOLVE INFO' "$work/markers" | sed 's/^@@HEAPSOLVE INFO /  /' || true
-grep '^@@HEAPSOLVE SKIP' "$work/markers" | sed 's/^@@HEAPSOLVE /  /' || true
-grep '^@@HEAPSOLVE FAIL' "$work/markers" | sed 's/^@@HEAPSOLVE /  /' || true
-passed=$(grep -c '^@@HEAPSOLVE PASS' "$work/markers" || true)
-failed=$(grep -c '^@@HEAPSOLVE FAIL' "$work/markers" || true)
-skipped=$(grep -c '^@@HEAPSOLVE SKIP' "$work/markers" || true)
-if ! grep -q '^@@HEAPSOLVE DONE' "$work/markers"; then
-	echo "run.sh: the tests did not finish (qemu exit $qemu_rc after $boot_s s; timeout ${timeout_s} s). Console tail:"
-	tail -n 30 "$work/console.log" | tr -d '\r' | sed 's/^/  | /'
-	failed=$((failed + 1))
-fi
+vm_verdict run.sh
 if [ "$skipped" -gt 0 ] && [ "${HEAPSOLVE_VM_ALLOW_SKIPS:-0}" != 1 ]; then
 	echo "run.sh: $skipped skipped: this kernel should have everything the tests need, so they count as failed (HEAPSOLVE_VM_ALLOW_SKIPS=1 allows them)"
 	failed=$((failed + skipped))

@@ -33,28 +33,10 @@ vm_initramfs '/chain_tests --gtest_color=no
 echo "@@HEAPSOLVE EXIT $?"'
 
 echo "chain/run.sh: booting ($(($(date +%s) - start)) s so far)"
-boot_start=$(date +%s)
-set +e
-timeout "$timeout_s" qemu-system-x86_64 -nographic -no-reboot -m 1024M -smp 1 -nic none \
-	-kernel "$kernel" -initrd "$work/initrd.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=1 cma=64M@0-256M vivid.allocators=1 ${HEAPSOLVE_VM_APPEND:-}" \
-	</dev/null >"$work/console.log" 2>&1
-qemu_rc=$?
-set -e
-boot_s=$(($(date +%s) - boot_start))
-tr -d '\r' <"$work/console.log" | grep -o '@@HEAPSOLVE.*' >"$work/markers" || true
-log=${HEAPSOLVE_VM_LOG:-$work/console.log}
-[ "$log" = "$work/console.log" ] || cp "$work/console.log" "$log"
-
-grep '^@@HEAPSOLVE INFO' "$work/markers" | sed 's/^@@HEAPSOLVE INFO /  /' || true
-grep -E '^@@HEAPSOLVE (SKIP|FAIL)' "$work/markers" | sed 's/^@@HEAPSOLVE /  /' || true
-passed=$(grep -c '^@@HEAPSOLVE PASS' "$work/markers" || true)
-failed=$(grep -cE '^@@HEAPSOLVE (FAIL|SKIP)' "$work/markers" || true)
-if ! grep -q '^@@HEAPSOLVE DONE' "$work/markers"; then
-	echo "chain/run.sh: the tests did not finish (qemu exit $qemu_rc after $boot_s s; timeout ${timeout_s} s). Console tail:"
-	tail -n 30 "$work/console.log" | tr -d '\r' | sed 's/^/  | /'
-	failed=$((failed + 1))
-fi
+vm_boot "$timeout_s"
+vm_verdict chain/run.sh
+# A skipped test counts as failed here (see above).
+failed=$((failed + skipped))
 echo "chain/run.sh: VM ran $boot_s s, whole stage $(($(date +%s) - start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

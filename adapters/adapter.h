@@ -63,15 +63,27 @@ inline constexpr uint64_t kMaxBufferSize = uint64_t(1) << 30;
 // (Adapters, DmaHeapAdapter) rather than per buffer.
 uint64_t memTotal();
 
-// Checks `count` buffers of `size` bytes against those limits, with `memTotal` bytes of memory
-// (0: unknown, so only the per-buffer limit applies). The refusal is a SystemError with ENOMEM
-// naming `node` and the request, as if the kernel had refused, so callers report it alike.
-Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node, uint64_t memTotal);
+// Checks request.count (0 counts as 1) buffers of request.size bytes against those limits, with
+// `memTotal` bytes of memory (0: unknown, so only the per-buffer limit applies). The refusal is
+// the library's own, a LimitError (which limit, its figure, the request and `node`), never an
+// errno: no kernel was asked, and no other heap would be allowed more.
+Result<void> boundRequest(const Request &request, const std::string &node, uint64_t memTotal);
 // The same with memTotal() read at the time of the call.
-Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node);
+Result<void> boundRequest(const Request &request, const std::string &node);
 
 // exp_name of the dma-buf `fd` from /proc/self/fdinfo/<fd>; empty when not a dma-buf.
 std::string exporterName(int fd);
+
+// The name a dma-buf of buffer `buffer` gets: the buffer's name, cut to DMA_BUF_NAME_LEN - 1 bytes
+// (the kernel's limit, NUL excluded).
+std::string dmaBufName(const std::string &buffer);
+
+// Names the dma-buf `fd` dmaBufName(buffer) with DMA_BUF_SET_NAME, so that
+// /sys/kernel/debug/dma_buf/bufinfo and /proc/<pid>/fdinfo/<fd> ("name:") say whose it is, as
+// libcamera names its buffers. Every adapter calls it on the dma-buf it made. A refusal (kernels
+// before 5.3 have no such ioctl; ENOTTY) is logged (category DmaBuf, Info), not an error: the
+// buffer works without a name. Returns whether the kernel took the name.
+bool nameDmaBuf(int fd, const std::string &buffer);
 
 // Located value marked as written by the probe (so the YAML writer prints it).
 template<typename T>

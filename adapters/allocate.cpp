@@ -6,8 +6,8 @@
 
 #include "adapters/dma_heap/dma_heap.h"
 #include "adapters/drm_dumb/drm_dumb.h"
-#include "adapters/log.h"
 #include "adapters/udmabuf/udmabuf.h"
+#include "log/log.h"
 
 namespace heapsolve {
 
@@ -45,15 +45,24 @@ bool fallsBack(int err)
 	return err == EACCES || err == ENOENT || err == ENOMEM;
 }
 
+bool fallsBack(const Error &e)
+{
+	if (const SystemError *s = e.system())
+		return fallsBack(s->err);
+	const LimitError *l = e.limit();
+	return l && (l->limit == Limit::NoDevice || l->limit == Limit::ShortBuffer);
+}
+
 Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 {
 	// Every return returns `result`, so it is built in the caller's storage (NRVO) and the
 	// Allocation is never moved: this runs once per pool buffer.
 	Result<Allocation> result;
-	if (auto b = boundRequest(plan.size, plan.count, plan.heap.path.empty() ? plan.heap.name : plan.heap.path,
-				  adapters.memTotal());
+	const std::string bufferFrame = "allocating buffer '" + plan.buffer + "'";
+	if (auto b = boundRequest(Request{ plan.heap.name, plan.size, plan.count },
+				  plan.heap.path.empty() ? plan.heap.name : plan.heap.path, adapters.memTotal());
 	    !b) {
-		result = std::unexpected(std::move(b.error()).withFrame("allocating buffer '" + plan.buffer + "'"));
+		result = std::unexpected(std::move(b).error().withFrame(bufferFrame));
 		return result;
 	}
 
@@ -64,17 +73,17 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 
 	std::vector<std::string> refusals; // sentences for Allocation::fallbacks
 	std::vector<std::string> frames;   // the same refusals as error frames
-	for (size_t i = 0; i < heapCount; ++i) {
+	// Returns on the last heap at the latest: heapCount >= 1.
+	for (size_t i = 0;; ++i) {
 		const HeapChoice &heap = heapAt(i);
 		Adapter *adapter = adapters.find(heap.backend);
 		if (!adapter) {
 			// Only drm-dumb can be missing on a real machine (no PrimaryNodeAccess); the
 			// solver never plans it then, so this is a caller's mismatch. Not a fallback:
 			// say so plainly.
-			result = std::unexpected(Error(UsageError{ "heap '" + heap.name + "' needs the " +
-								   std::string(backendName(heap.backend)) +
-								   " backend, which this caller was not given" })
-							 .withFrame("allocating buffer '" + plan.buffer + "'"));
+			result = std::unexpected(Error(LimitError{ Limit::Backend, 0, std::string(backendName(heap.backend)),
+								   heap.path, Request{ heap.name, plan.size, plan.count } })
+							 .withFrame(bufferFrame));
 			return result;
 		}
 		Allocation &out = *result;
@@ -95,12 +104,7 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 		// Release what this heap gave before trying the next, so a full CMA area is not
 		// kept full by our own partial allocation.
 		out.buffers.clear();
-		const auto *sys = std::get_if<SystemError>(&failed->detail());
-		std::string why = failed->message();
-		if (why.rfind("error: ", 0) == 0)
-			why = why.substr(7);
-		const bool more = i + 1 < heapCount;
-		if (!sys || !fallsBack(sys->err) || !more) {
+		if (!fallsBack(*failed) || i + 1 == heapCount) {
 			Error e = std::move(*failed);
 			for (auto it = frames.rbegin(); it != frames.rend(); ++it)
 				e = std::move(e).withFrame(*it);
@@ -109,14 +113,12 @@ Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters)
 									plan.buffer + "' from heap '" + heap.name + "'"));
 			return result;
 		}
+		const std::string why = failed->summary();
 		std::string sentence = "heap '" + heap.name + "' refused (" + why + "); trying heap '" + heapAt(i + 1).name + "'";
 		LOG(Allocate, Info) << sentence;
 		refusals.push_back(std::move(sentence));
 		frames.push_back("falling back from heap '" + heap.name + "', which refused: " + why);
 	}
-	// Not reached: the loop returns on its last heap.
-	result = std::unexpected(Error(UsageError{ "no heap to allocate buffer '" + plan.buffer + "' from" }));
-	return result;
 }
 
 } // namespace heapsolve

@@ -1,13 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <linux/dma-buf.h>
 #include <sstream>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/sysinfo.h>
 
 #include "adapters/adapter.h"
 #include "adapters/fd/read_file.h"
+#include "log/log.h"
 
 namespace heapsolve {
+
+LOG_DEFINE_CATEGORY(DmaBuf);
+
+std::string dmaBufName(const std::string &buffer)
+{
+	// dma_buf_set_name() copies with strndup_user(buf, DMA_BUF_NAME_LEN): a longer string is
+	// refused (EINVAL), not cut, so it is cut here.
+	return buffer.substr(0, DMA_BUF_NAME_LEN - 1);
+}
+
+bool nameDmaBuf(int fd, const std::string &buffer)
+{
+	const std::string name = dmaBufName(buffer);
+	if (ioctl(fd, DMA_BUF_SET_NAME, name.c_str()) == 0)
+		return true;
+	const int err = errno;
+	LOG(DmaBuf, Info) << "DMA_BUF_SET_NAME '" << name << "' on fd " << fd << " refused: " << std::strerror(err)
+			  << " (errno " << err << "); the buffer stays unnamed";
+	return false;
+}
 
 uint64_t memTotal()
 {
@@ -22,25 +47,25 @@ uint64_t memTotal()
 	return total > UINT64_MAX / unit ? UINT64_MAX : total * unit;
 }
 
-Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node)
+Result<void> boundRequest(const Request &request, const std::string &node)
 {
-	return boundRequest(size, count, node, memTotal());
+	return boundRequest(request, node, memTotal());
 }
 
-Result<void> boundRequest(uint64_t size, uint64_t count, const std::string &node, uint64_t total)
+Result<void> boundRequest(const Request &request, const std::string &node, uint64_t total)
 {
-	auto refuse = [&](const std::string &why) -> Result<void> {
-		return std::unexpected(Error(SystemError{ "request " + std::to_string(count) + " x " +
-								  std::to_string(size) + " bytes (" + why + ") at",
-							  node, ENOMEM }));
+	auto refuse = [&](Limit limit, uint64_t bound) -> Result<void> {
+		return std::unexpected(Error(LimitError{ limit, bound, {}, node, request }));
 	};
+	const uint64_t size = request.size;
+	const uint64_t count = std::max<uint64_t>(request.count, 1);
 	if (size == 0)
-		return refuse("an empty buffer");
+		return refuse(Limit::EmptyBuffer, 0);
 	if (size > kMaxBufferSize)
-		return refuse("above heapsolve's limit of " + std::to_string(kMaxBufferSize) + " bytes per buffer");
+		return refuse(Limit::BufferSize, kMaxBufferSize);
 	// count * size > total / 2, without overflowing.
 	if (total != 0 && count > (total / 2) / size)
-		return refuse("above half of MemTotal, " + std::to_string(total / 2) + " bytes");
+		return refuse(Limit::MemoryShare, total / 2);
 	return {};
 }
 

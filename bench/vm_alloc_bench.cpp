@@ -91,8 +91,7 @@ std::vector<InputFile> systemFor(const std::string &heap, uint64_t bytes)
 [[gnu::noinline]] Result<void> heapsolveOne(const Plan &plan, const Adapters &adapters)
 {
 	auto allocation = allocatePlan(plan, adapters);
-	if (!allocation)
-		return std::unexpected(std::move(allocation.error()));
+	HEAPSOLVE_TRY(allocation);
 	benchmark::DoNotOptimize(allocation->buffers.front().fd.get());
 	return {};
 }

@@ -3,18 +3,23 @@
 // HEAPSOLVE_ERROR_NO_MEMORY, everything else is a Result already.
 #include "heapsolve/heapsolve.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
 #include <vector>
 
+#include "heapsolve/allocate.h"
 #include "heapsolve/conflict_text.h"
 #include "heapsolve/loader.h"
+#include "heapsolve/probe.h"
 #include "heapsolve/solver.h"
 #include "heapsolve/version.h"
 
 struct heapsolve_error {
 	heapsolve_status code;
 	std::string message;
+	int err = 0;
 };
 
 struct heapsolve_system {
@@ -29,13 +34,19 @@ struct heapsolve_plan {
 	std::string explanation;
 };
 
+struct heapsolve_allocation {
+	heapsolve::Allocation allocation;
+	std::string backend;
+	std::string fallbacks;
+};
+
 namespace {
 
 heapsolve_status fail(heapsolve_error **error, heapsolve_status code, std::string message)
 {
 	if (error) {
 		try {
-			*error = new heapsolve_error{ code, std::move(message) };
+			*error = new heapsolve_error{ code, std::move(message), 0 };
 		} catch (const std::bad_alloc &) {
 			*error = nullptr;
 		}
@@ -45,10 +56,15 @@ heapsolve_status fail(heapsolve_error **error, heapsolve_status code, std::strin
 
 heapsolve_status fail(heapsolve_error **error, const heapsolve::Error &e)
 {
-	heapsolve_status code = e.isParse()  ? HEAPSOLVE_ERROR_BAD_INPUT
-				: e.isSystem() ? HEAPSOLVE_ERROR_SYSTEM
-					       : HEAPSOLVE_ERROR_USAGE;
-	return fail(error, code, e.message());
+	// Bad input (a position, an overflow, a merge that cannot hold), the operating system's refusal
+	// (an unreadable file, an ioctl) or heapsolve's own limit.
+	const heapsolve_status code = e.system() || e.file() ? HEAPSOLVE_ERROR_SYSTEM
+				      : e.limit()            ? HEAPSOLVE_ERROR_LIMIT
+							     : HEAPSOLVE_ERROR_BAD_INPUT;
+	const heapsolve_status status = fail(error, code, e.message());
+	if (error && *error)
+		(*error)->err = e.err();
+	return status;
 }
 
 heapsolve_status noMemory(heapsolve_error **error)
@@ -100,6 +116,8 @@ const char *heapsolve_status_name(heapsolve_status status)
 		return "usage";
 	case HEAPSOLVE_ERROR_NO_MEMORY:
 		return "no-memory";
+	case HEAPSOLVE_ERROR_LIMIT:
+		return "limit";
 	}
 	return "unknown";
 }
@@ -112,6 +130,11 @@ heapsolve_status heapsolve_error_code(const heapsolve_error *error)
 const char *heapsolve_error_message(const heapsolve_error *error)
 {
 	return error ? error->message.c_str() : "";
+}
+
+int heapsolve_error_errno(const heapsolve_error *error)
+{
+	return error ? error->err : 0;
 }
 
 void heapsolve_error_free(heapsolve_error *error)
@@ -322,6 +345,156 @@ const char *heapsolve_plan_suggestion(const heapsolve_plan *plan)
 const char *heapsolve_plan_explain(const heapsolve_plan *plan)
 {
 	return plan ? plan->explanation.c_str() : nullptr;
+}
+
+heapsolve_status heapsolve_allocate(const heapsolve_system *system, const heapsolve_plan *plan,
+				    heapsolve_allocation **allocation, heapsolve_error **error)
+{
+	if (!system || !plan || !allocation)
+		return fail(error, HEAPSOLVE_ERROR_USAGE, "heapsolve_allocate: NULL argument");
+	*allocation = nullptr;
+	const heapsolve::Plan *solved = planOf(plan);
+	if (!solved)
+		return fail(error, HEAPSOLVE_ERROR_USAGE,
+			    "heapsolve_allocate: buffer '" + plan->result.name + "' holds a conflict, not a plan");
+	try {
+		// The files' policy decides whether a DRM primary node may be opened at all.
+		const heapsolve::Adapters adapters =
+			heapsolve::Adapters::forMachine(heapsolve::PrimaryNodeAccess::fromPolicy(system->system.policy));
+		heapsolve::Result<heapsolve::Allocation> a = heapsolve::allocatePlan(*solved, adapters);
+		if (!a)
+			return fail(error, a.error());
+		auto *out = new heapsolve_allocation{ std::move(*a), {}, {} };
+		out->backend = heapsolve::backendName(out->allocation.heap.backend);
+		for (const std::string &f : out->allocation.fallbacks)
+			out->fallbacks += (out->fallbacks.empty() ? "" : "\n") + f;
+		*allocation = out;
+		return HEAPSOLVE_OK;
+	} catch (const std::bad_alloc &) {
+		return noMemory(error);
+	}
+}
+
+void heapsolve_allocation_free(heapsolve_allocation *allocation)
+{
+	delete allocation;
+}
+
+const char *heapsolve_allocation_heap(const heapsolve_allocation *allocation)
+{
+	return allocation ? allocation->allocation.heap.name.c_str() : nullptr;
+}
+
+const char *heapsolve_allocation_backend(const heapsolve_allocation *allocation)
+{
+	return allocation ? allocation->backend.c_str() : nullptr;
+}
+
+const char *heapsolve_allocation_fallbacks(const heapsolve_allocation *allocation)
+{
+	return allocation ? allocation->fallbacks.c_str() : nullptr;
+}
+
+size_t heapsolve_allocation_buffer_count(const heapsolve_allocation *allocation)
+{
+	return allocation ? allocation->allocation.buffers.size() : 0;
+}
+
+namespace {
+
+const heapsolve::DmaBuf *bufferOf(const heapsolve_allocation *allocation, size_t index)
+{
+	if (!allocation || index >= allocation->allocation.buffers.size())
+		return nullptr;
+	return &allocation->allocation.buffers[index];
+}
+
+const std::vector<heapsolve::PlaneLayout> *planesOf(const heapsolve_allocation *allocation)
+{
+	// Every buffer carries the plan's layout; an allocation has at least one buffer.
+	const heapsolve::DmaBuf *first = bufferOf(allocation, 0);
+	return first ? &first->planes : nullptr;
+}
+
+} // namespace
+
+int heapsolve_allocation_fd(const heapsolve_allocation *allocation, size_t index)
+{
+	const heapsolve::DmaBuf *b = bufferOf(allocation, index);
+	return b && b->fd.isValid() ? b->fd.get() : -1;
+}
+
+int heapsolve_allocation_release_fd(heapsolve_allocation *allocation, size_t index)
+{
+	if (!bufferOf(allocation, index))
+		return -1;
+	heapsolve::DmaBuf &b = allocation->allocation.buffers[index];
+	return b.fd.isValid() ? b.fd.release() : -1;
+}
+
+uint64_t heapsolve_allocation_size(const heapsolve_allocation *allocation, size_t index)
+{
+	const heapsolve::DmaBuf *b = bufferOf(allocation, index);
+	return b ? b->size : 0;
+}
+
+const char *heapsolve_allocation_exporter(const heapsolve_allocation *allocation, size_t index)
+{
+	const heapsolve::DmaBuf *b = bufferOf(allocation, index);
+	return b ? b->exporter.c_str() : nullptr;
+}
+
+size_t heapsolve_allocation_plane_count(const heapsolve_allocation *allocation)
+{
+	const auto *planes = planesOf(allocation);
+	return planes ? planes->size() : 0;
+}
+
+uint64_t heapsolve_allocation_offset(const heapsolve_allocation *allocation, size_t plane)
+{
+	const auto *planes = planesOf(allocation);
+	return planes && plane < planes->size() ? (*planes)[plane].offset : 0;
+}
+
+uint64_t heapsolve_allocation_stride(const heapsolve_allocation *allocation, size_t plane)
+{
+	const auto *planes = planesOf(allocation);
+	return planes && plane < planes->size() ? (*planes)[plane].stride : 0;
+}
+
+heapsolve_status heapsolve_probe(unsigned flags, char **yaml, heapsolve_error **error)
+{
+	if (!yaml)
+		return fail(error, HEAPSOLVE_ERROR_USAGE, "heapsolve_probe: NULL argument");
+	*yaml = nullptr;
+	if (flags & ~unsigned(HEAPSOLVE_PROBE_PRIMARY_NODES))
+		return fail(error, HEAPSOLVE_ERROR_USAGE, "heapsolve_probe: unknown flags " + std::to_string(flags));
+	try {
+		heapsolve::ProbeOptions options;
+		if (flags & HEAPSOLVE_PROBE_PRIMARY_NODES)
+			options.primaryNodes = heapsolve::PrimaryNodeAccess::fromPolicy(heapsolve::Policy{});
+		const heapsolve::MachineDescription machine = heapsolve::probeMachine(options);
+		if (machine.empty()) {
+			std::string why = "nothing to describe: no memory map, DMA-BUF heap, udmabuf or DRM device could be read";
+			for (const std::string &note : machine.offer.notes)
+				why += "\n  " + note;
+			return fail(error, HEAPSOLVE_ERROR_SYSTEM, why);
+		}
+		const std::string text = heapsolve::toYaml(machine);
+		char *out = static_cast<char *>(std::malloc(text.size() + 1));
+		if (!out)
+			return noMemory(error);
+		std::memcpy(out, text.c_str(), text.size() + 1);
+		*yaml = out;
+		return HEAPSOLVE_OK;
+	} catch (const std::bad_alloc &) {
+		return noMemory(error);
+	}
+}
+
+void heapsolve_string_free(char *string)
+{
+	std::free(string);
 }
 
 } // extern "C"

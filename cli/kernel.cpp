@@ -43,7 +43,7 @@ int runProbeDtb(const std::string &dtb, const DtbProbeOptions &options, std::ost
 {
 	auto blob = devicetree::readBlob(dtb);
 	if (!blob) {
-		err << dtb << ": error: cannot read the file\n";
+		err << blob.error().message() << "\n";
 		return kExitBadInput;
 	}
 	auto o = importOptions(options, dtb, err);
@@ -51,7 +51,7 @@ int runProbeDtb(const std::string &dtb, const DtbProbeOptions &options, std::ost
 		return kExitBadInput;
 	auto yaml = devicetree::dtbToYaml(std::span(reinterpret_cast<const uint8_t *>(blob->data()), blob->size()), *o);
 	if (!yaml) {
-		err << yaml.error().message(dtb) << "\n";
+		err << yaml.error().message() << "\n";
 		return kExitBadInput;
 	}
 	out << *yaml;
@@ -63,8 +63,12 @@ int runProbeLive(const std::string &fdt, const DtbProbeOptions &dtbOptions, std:
 	ProbeOptions options;
 	options.primaryNodes = PrimaryNodeAccess::fromPolicy(Policy{});
 	MachineDescription machine = probeMachine(options);
-	// The firmware's device tree, when the machine has one: its DMA masters join the devices.
-	std::optional<std::string> blob = fdt.empty() ? std::nullopt : devicetree::readBlob(fdt);
+	// The firmware's device tree, when the machine has one: its DMA masters join the devices. A
+	// machine without one (ENOENT) or that does not let us read it is described without it.
+	std::optional<std::string> blob;
+	if (!fdt.empty())
+		if (auto read = devicetree::readBlob(fdt))
+			blob = std::move(*read);
 	if (machine.empty() && !blob) {
 		err << "heapsolve: error: nothing to describe: no memory map, DMA-BUF heap, udmabuf or DRM device could be read\n";
 		for (const std::string &note : machine.offer.notes)
@@ -83,7 +87,7 @@ int runProbeLive(const std::string &fdt, const DtbProbeOptions &dtbOptions, std:
 			o->taken.push_back(d.name);
 		auto yaml = devicetree::dtbToYaml(std::span(reinterpret_cast<const uint8_t *>(blob->data()), blob->size()), *o);
 		if (!yaml) {
-			err << yaml.error().message(fdt) << "\n";
+			err << yaml.error().message() << "\n";
 			return kExitBadInput;
 		}
 		if (machine.offer.devices.empty())

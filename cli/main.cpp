@@ -8,6 +8,7 @@
 
 #include "cli/check.h"
 #include "cli/kernel.h"
+#include "heapsolve/logging.h"
 #include "heapsolve/version.h"
 
 namespace {
@@ -19,6 +20,13 @@ constexpr const char *kVersion = "heapsolve " HEAPSOLVE_VERSION_STRING " (schema
 int main(int argc, char **argv)
 {
 	using namespace heapsolve::cli;
+
+	// The library's messages (an allocation falling back, a dma-buf the kernel would not name)
+	// go to stderr beside the commands' own errors, never to stdout, which holds probe's YAML
+	// and check's JSON. At the library's default level: warnings and errors.
+	heapsolve::setLogSink([](std::string_view category, heapsolve::LogSeverity severity, std::string_view text) {
+		std::cerr << "[" << category << "] " << heapsolve::logSeverityName(severity) << ": " << text << "\n";
+	});
 
 	CLI::App app{ "heapsolve: decide where a media buffer must live so that every device touching it can "
 		      "use it, and allocate it there.",
@@ -85,7 +93,8 @@ int main(int argc, char **argv)
 	CLI::App *alloc = app.add_subcommand(
 		"alloc", "Solve, then really allocate buffer NAME through the chosen adapter; report each "
 			 "dma-buf's size and exporter. Exit 0: allocated; 1: unsatisfiable; 2: bad input; "
-			 "3: the kernel refused (errno shown).");
+			 "3: the allocation was refused (by the kernel: errno shown; or by heapsolve's own "
+			 "limits).");
 	alloc->add_option("FILE", allocFiles, "schema-1 YAML files, merged in order")->required();
 	alloc->add_option("--buffer", allocBuffer, "the buffer to allocate")->required();
 	alloc->callback([&] { status = runAlloc(allocFiles, allocBuffer, std::cout, std::cerr); });

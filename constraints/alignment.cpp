@@ -13,9 +13,8 @@ MergeResult<Alignment> merge(const Alignment &a, const Alignment &b)
 	auto height = checkedLcm(a.height, b.height);
 	auto size = checkedLcm(a.size, b.size);
 	if (!base || !stride || !height || !size)
-		return std::unexpected(MergeConflict{ "the common multiple of the alignments " + a.describe() +
-						      " and " + b.describe() + " does not fit in 64 bits",
-						      {} });
+		return std::unexpected(Error(OverflowError{ {}, "the common multiple of the alignments " + a.describe() +
+									" and " + b.describe() }));
 	return Alignment{ *base, *stride, *height, *size };
 }
 

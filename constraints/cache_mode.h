@@ -21,7 +21,7 @@ struct CacheMode {
 			return b;
 		if (b.value == Value::Any || a.value == b.value)
 			return a;
-		return std::unexpected(MergeConflict{ "cached and uncached mappings cannot both hold", {} });
+		return std::unexpected(MergeConflict{ std::string(kName), "cached and uncached mappings cannot both hold", {} });
 	}
 	std::string describe() const
 	{

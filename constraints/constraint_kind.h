@@ -9,22 +9,18 @@
 #include <string>
 #include <string_view>
 
-#include "constraints/writers.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 
-// Two values of one kind that cannot hold together (e.g. `cached` with `uncached`), or a merged
-// value too large for 64 bits. An empty intersection is not a MergeConflict: it is a value (the
-// empty window set, the empty format set) that the solver reports with its culprits.
-struct MergeConflict {
-	std::string why;
-	// For sourced values (see sourced.h): the writers of both sides, whose rules cannot hold
-	// together. Empty for plain values, which know no writers.
-	Writers culprits;
-};
-
+// A merge gives the merged value, or an Error: a MergeConflict (two values that cannot hold
+// together, e.g. `cached` with `uncached`) or an OverflowError (a merged value too large for 64
+// bits), both without a position (the solver places them). An empty intersection is not an error:
+// it is a value (the empty window set, the empty format set) that the solver reports with its
+// culprits. A MergeConflict of sourced values (sourced.h) names the writers of both sides in its
+// culprits.
 template<typename K>
-using MergeResult = std::expected<K, MergeConflict>;
+using MergeResult = Result<K>;
 
 template<typename K>
 concept ConstraintKind = std::regular<K> && requires(const K &a, const K &b) {

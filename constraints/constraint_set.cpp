@@ -8,7 +8,7 @@ namespace heapsolve {
 MergeResult<ConstraintSet> merge(const ConstraintSet &a, const ConstraintSet &b)
 {
 	ConstraintSet out;
-	std::optional<MergeConflict> conflict;
+	std::optional<Error> conflict;
 	forEachKind([&]<typename K>(std::type_identity<K>) {
 		if (conflict)
 			return;

@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "constraints/constraint_kind.h"
-#include "constraints/writers.h"
+#include "heapsolve/writers.h"
 
 namespace heapsolve {
 
@@ -44,7 +44,10 @@ template<ConstraintKind K, typename V>
 void mergeInto(MergeResult<Sourced<K>> &acc, V &&value, const Writers &by)
 {
 	if (!acc) {
-		acc.error().culprits |= by;
+		// An OverflowError (an alignment's common multiple) knows no culprits: the solver makes
+		// it bad input of the buffer, not a conflict between users.
+		if (MergeConflict *c = acc.error().mergeConflict())
+			c->culprits |= by;
 		return;
 	}
 	if (acc->value == K{}) {
@@ -61,7 +64,10 @@ void mergeInto(MergeResult<Sourced<K>> &acc, V &&value, const Writers &by)
 	}
 	auto v = merge(acc->value, value);
 	if (!v) {
-		acc = std::unexpected(MergeConflict{ std::move(v.error().why), acc->by | by });
+		Error e = std::move(v).error();
+		if (MergeConflict *c = e.mergeConflict())
+			c->culprits = acc->by | by;
+		acc = std::unexpected(std::move(e));
 		return;
 	}
 	acc->value = std::move(*v);
@@ -101,7 +107,15 @@ public:
 	// The merged value; only when ok().
 	const K &value() const { return acc_->value; }
 	// Everyone who wrote a restriction of this kind (on a conflict, the culprits).
-	const Writers &writers() const { return acc_ ? acc_->by : acc_.error().culprits; }
+	// An error that is not a MergeConflict (an overflow) names none.
+	const Writers &writers() const
+	{
+		static const Writers none;
+		if (acc_)
+			return acc_->by;
+		const MergeConflict *c = acc_.error().mergeConflict();
+		return c ? c->culprits : none;
+	}
 
 private:
 	MergeResult<Sourced<K>> acc_ = Sourced<K>{};

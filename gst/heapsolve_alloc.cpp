@@ -210,9 +210,10 @@ static gboolean gst_heapsolve_alloc_start(GstBaseTransform *trans)
 	 * by the properties are checked when the buffer is solved. */
 	heapsolve::Result<heapsolve::System> system = heapsolve::loadSystemFromPaths(files);
 	if (!system) {
-		std::string message = system.error().message();
+		const std::string message = system.error().message();
+		const std::string summary = system.error().summary();
 		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Bad system description: %s",
-							    message.substr(0, message.find('\n')).c_str()),
+							    summary.c_str()),
 				  ("%s", message.c_str()));
 		return FALSE;
 	}
@@ -268,9 +269,10 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 
 	auto result = heapsolve::gst::solveRequest(files, request);
 	if (!result) {
-		std::string message = result.error().message();
+		const std::string message = result.error().message();
+		const std::string summary = result.error().summary();
 		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Bad system description: %s",
-							    message.substr(0, message.find('\n')).c_str()),
+							    summary.c_str()),
 				  ("%s\nbuffer request:\n%s", message.c_str(),
 				   heapsolve::gst::requestYaml(request).c_str()));
 		return FALSE;
@@ -335,9 +337,9 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 				possible = true;
 				continue;
 			}
-			const int err = errno;
-			refusals += std::string(refusals.empty() ? "" : "; ") + "open " + h.path + ": " + g_strerror(err) +
-				    " (errno " + std::to_string(err) + ")";
+			// In the library's words: "open NODE: strerror (errno N)".
+			const heapsolve::Error refusal(heapsolve::SystemError{ "open", h.path, errno, {} });
+			refusals += std::string(refusals.empty() ? "" : "; ") + refusal.summary();
 		}
 		if (!possible) {
 			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,

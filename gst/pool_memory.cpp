@@ -37,12 +37,12 @@ Result<PoolMemory> allocateMemfd(const Plan &plan, uint64_t size)
 	std::string name = "heapsolve:" + plan.buffer;
 	UniqueFd fd(memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING));
 	if (!fd.isValid())
-		return std::unexpected<Error>(Error(SystemError{ "memfd_create", name, errno }));
+		return std::unexpected<Error>(Error(SystemError{ "memfd_create", name, errno, {} }));
 	if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0)
-		return std::unexpected<Error>(Error(SystemError{ "ftruncate", name, errno }));
+		return std::unexpected<Error>(Error(SystemError{ "ftruncate", name, errno, {} }));
 	// The size of a buffer is part of the plan: forbid it to change behind the pool's back.
 	if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)
-		return std::unexpected<Error>(Error(SystemError{ "fcntl(F_ADD_SEALS)", name, errno }));
+		return std::unexpected<Error>(Error(SystemError{ "fcntl F_ADD_SEALS", name, errno, {} }));
 	bool dmaBuf = isDmaBuf(fd.get());
 	return PoolMemory{ std::move(fd), size, dmaBuf };
 }
@@ -69,8 +69,7 @@ Result<PoolMemory> PoolMemorySource::allocate(uint64_t size) const
 		plan = &resized;
 	}
 	auto allocation = allocatePlan(*plan, *adapters_);
-	if (!allocation)
-		return std::unexpected(std::move(allocation.error()));
+	HEAPSOLVE_TRY(allocation);
 	UniqueFd fd = std::move(allocation->buffers.front().fd);
 	const bool dmaBuf = isDmaBuf(fd.get());
 	return PoolMemory{ std::move(fd), size, dmaBuf };

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gst/request.h"
 
-#include <cerrno>
-#include <fstream>
 #include <sstream>
 
 #include "heapsolve/loader.h"
@@ -56,27 +54,17 @@ std::string requestYaml(const BufferRequest &request)
 
 Result<BufferResult> solveRequest(const std::vector<std::string> &files, const BufferRequest &request)
 {
-	std::vector<InputFile> inputs;
-	for (const std::string &path : files) {
-		std::ifstream in(path, std::ios::binary);
-		if (!in)
-			return std::unexpected<Error>(Error(SystemError{ "open", path, errno }));
-		std::ostringstream text;
-		text << in.rdbuf();
-		inputs.push_back({ path, text.str() });
-	}
+	HEAPSOLVE_TRY_ASSIGN(std::vector<InputFile> inputs, readInputFiles(files));
 	inputs.push_back({ kCapsFileName, requestYaml(request) });
 
 	Result<System> system = loadSystem(inputs);
-	if (!system)
-		return std::unexpected(std::move(system.error()).withFrame("loading the system files"));
+	HEAPSOLVE_TRY_FRAME(system, "loading the system files");
 
 	for (size_t i = 0; i < system->buffers.size(); i++) {
 		if (system->buffers[i].name != request.name)
 			continue;
 		Result<BufferResult> r = solveBuffer(*system, system->policy, i);
-		if (!r)
-			return std::unexpected(std::move(r.error()).withFrame("solving buffer " + request.name));
+		HEAPSOLVE_TRY_FRAME(r, "solving buffer " + request.name);
 		return r;
 	}
 	// loadSystem() keeps every buffer it parsed, so ours is there.

@@ -446,13 +446,9 @@ Result<void> explainConflict(const System &system, const Policy &policy, size_t 
 Result<BufferResult> solveAndExplain(const System &system, const Policy &policy, const SystemGraph *graph, size_t buffer)
 {
 	auto r = solveBufferWith(system, policy, graph, buffer, Relaxation{}, nullptr);
-	if (!r)
-		return std::unexpected(std::move(r.error()).withFrame("solving buffer '" + system.buffers[buffer].name + "'"));
-	if (!r->ok()) {
-		auto e = explainConflict(system, policy, buffer, std::get<Conflict>(r->outcome));
-		if (!e)
-			return std::unexpected(std::move(e.error()));
-	}
+	HEAPSOLVE_TRY_FRAME(r, "solving buffer '" + system.buffers[buffer].name + "'");
+	if (!r->ok())
+		HEAPSOLVE_TRY(explainConflict(system, policy, buffer, std::get<Conflict>(r->outcome)));
 	return r;
 }
 

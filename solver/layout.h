@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "constraints/format.h"
 #include "heapsolve/plan.h"
 #include "heapsolve/system.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 
@@ -30,9 +30,9 @@ struct Layout {
 // With ChromaStride::Derived and a format of two or more planes, stride_0 is instead the smallest
 // multiple of A_stride, at least w_0 * cpp_0, for which every stride_p = stride_0 * cpp_p /
 // (hsub_p * cpp_0) (p >= 1) is a whole multiple of A_stride and at least w_p * cpp_p.
-// Every product and sum is checked; the error says which one would not fit in 64 bits.
-std::expected<Layout, std::string> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height,
-						 const Alignment &align,
-						 ChromaStride chroma = ChromaStride::Aligned);
+// Every product and sum is checked; the error is an OverflowError (without a position: the
+// caller places it) naming the one that would not fit in 64 bits.
+Result<Layout> computeLayout(const FormatInfo &format, uint64_t width, uint64_t height, const Alignment &align,
+			     ChromaStride chroma = ChromaStride::Aligned);
 
 } // namespace heapsolve

@@ -396,8 +396,7 @@ Result<PlanCache::Answer> PlanCache::solveBuffer(const System &system, const Pol
 		return hit;
 
 	auto r = solveAndExplain(system, policy, nullptr, buffer);
-	if (!r)
-		return std::unexpected(std::move(r.error()));
+	HEAPSOLVE_TRY(r);
 	auto answer = std::make_shared<const BufferResult>(std::move(*r));
 	insert(shard, ref, answer->ok() ? std::string() : canonicalRequest(system, policy, buffer, KeyDetail::Full),
 	       answer);
@@ -422,8 +421,7 @@ Result<PlanCache::Answer> PlanCache::solveBuffer(const SystemSnapshot &snapshot,
 		return hit;
 
 	auto r = solveAndExplain(snapshot.system(), policy, nullptr, buffer);
-	if (!r)
-		return std::unexpected(std::move(r.error()));
+	HEAPSOLVE_TRY(r);
 	auto answer = std::make_shared<const BufferResult>(std::move(*r));
 	insert(shard, ref, std::string(), answer);
 	return answer;

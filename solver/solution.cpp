@@ -13,10 +13,8 @@ Result<Solution> solve(const System &system, const Policy &policy)
 	Solution out;
 	out.buffers.reserve(system.buffers.size());
 	for (size_t b = 0; b < system.buffers.size(); ++b) {
-		auto r = solveAndExplain(system, policy, &graph, b);
-		if (!r)
-			return std::unexpected(std::move(r.error()));
-		out.buffers.push_back(std::move(*r));
+		HEAPSOLVE_TRY_ASSIGN(BufferResult r, solveAndExplain(system, policy, &graph, b));
+		out.buffers.push_back(std::move(r));
 	}
 	return out;
 }

@@ -131,11 +131,6 @@ private:
 	bool judgeHeap(size_t index, bool record);
 	std::vector<const Heap *> orderEligible(const std::vector<const Heap *> &eligible) const;
 
-	Result<void> bad(const std::string &what) const
-	{
-		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + what);
-	}
-
 	const System &system_;
 	const Policy &policy_;
 	const Relaxation &relax_;
@@ -241,13 +236,14 @@ Result<void> BufferSolver::foldUsers()
 		if (!s.iommu() && s.rules().alignBase) {
 			auto base = checkedLcm(heapBaseAlign_, s.rules().alignBase->value);
 			if (!base)
-				return bad("the common multiple of the base alignments does not fit in 64 bits");
+				return std::unexpected(Error(OverflowError{
+					buffer_.at, "buffer '" + buffer_.name + "': the common multiple of the base alignments" }));
 			heapBaseAlign_ = *base;
 		}
 	}
 	const auto &align = fold_.get<Alignment>();
 	if (!align.ok())
-		return bad(align.result().error().why);
+		return std::unexpected(placed(align.result().error(), buffer_.at, "buffer '" + buffer_.name + "': "));
 	align_ = align.value();
 	return {};
 }
@@ -266,8 +262,10 @@ void BufferSolver::judgeUsers(std::type_identity<K>)
 	fold.writers().forEach([&](size_t i) {
 		addCulprit(sources_[i].label, *rule, "needs " + valueOf<K>(i).describe(), whereOf<K>(i));
 	});
+	const Error &e = fold.result().error();
+	const MergeConflict *c = e.mergeConflict();
 	conflict_.explanation.push_back("The " + std::string(K::kName) + " rules of the users cannot hold together: " +
-					fold.result().error().why + ".");
+					(c ? c->why : e.summary()) + ".");
 }
 
 void BufferSolver::addWindowCulprits(Rule rule, const Writers &writers)
@@ -607,8 +605,7 @@ std::vector<const Heap *> BufferSolver::orderEligible(const std::vector<const He
 
 Result<BufferResult> BufferSolver::run()
 {
-	if (auto a = foldUsers(); !a)
-		return std::unexpected(a.error());
+	HEAPSOLVE_TRY(foldUsers());
 
 	// The layout is computed for every buffer, satisfiable or not: an overflow is bad input.
 	// A user says `chroma_stride: derived` when its device or any plane it brings does; one such
@@ -619,13 +616,14 @@ Result<BufferResult> BufferSolver::run()
 	auto layout = computeLayout(*buffer_.format.value, buffer_.width.value, buffer_.height.value, align_,
 				    derived ? ChromaStride::Derived : ChromaStride::Aligned);
 	if (!layout)
-		return parseError(buffer_.at, "buffer '" + buffer_.name + "': " + layout.error());
+		return std::unexpected(placed(std::move(layout).error(), buffer_.at, "buffer '" + buffer_.name + "': "));
 	layout_ = std::move(*layout);
 	auto total = checkedMul(buffer_.count.value, layout_.size);
 	if (!total)
-		return parseError(buffer_.count.written ? buffer_.count.at : buffer_.at,
-				  "buffer '" + buffer_.name + "': count " + std::to_string(buffer_.count.value) + " x size " +
-					  std::to_string(layout_.size) + " does not fit in 64 bits");
+		return std::unexpected(Error(OverflowError{ buffer_.count.written ? buffer_.count.at : buffer_.at,
+							    "buffer '" + buffer_.name + "': count " +
+								    std::to_string(buffer_.count.value) + " x size " +
+								    std::to_string(layout_.size) }));
 	total_ = *total;
 
 	// The kinds' conflicts between users, in the order of AnyConstraint.

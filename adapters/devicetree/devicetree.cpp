@@ -21,7 +21,12 @@ namespace heapsolve::devicetree {
 
 namespace {
 
-using Unexpected = std::unexpected<DtbError>;
+// Bad input at a node path, or at a byte offset where no node is known yet. importDtb() names the
+// file after Options::sourceName.
+std::unexpected<Error> dtbError(std::string where, std::string what)
+{
+	return std::unexpected(Error(DtbError{ {}, std::move(where), std::move(what) }));
+}
 
 // OF_MAX_ADDR_CELLS (drivers/of/address.c): Linux translates addresses of at most 4 cells.
 constexpr uint32_t kMaxCells = 4;
@@ -66,7 +71,7 @@ class Tree
 public:
 	explicit Tree(const void *fdt) : fdt_(fdt) {}
 
-	std::expected<void, DtbError> build();
+	Result<void> build();
 
 	const std::vector<Node> &nodes() const { return nodes_; }
 	const Node &node(int i) const { return nodes_[i]; }
@@ -115,19 +120,19 @@ public:
 
 	// of_bus_n_addr_cells / of_bus_n_size_cells (drivers/of/base.c): the node's own, else the
 	// nearest ancestor's; at the root 1 and 1 (OF_ROOT_NODE_*_CELLS_DEFAULT, of_private.h).
-	std::expected<uint32_t, DtbError> busCells(int i, const char *name) const
+	Result<uint32_t> busCells(int i, const char *name) const
 	{
 		for (int n = i; n >= 0; n = nodes_[n].parent)
 			if (auto c = u32(n, name)) {
 				if (*c > kMaxCells)
-					return Unexpected(DtbError{ nodes_[n].path, std::string(name) + " = " + std::to_string(*c) +
-										  " is out of range (Linux reads at most 4 cells, OF_MAX_ADDR_CELLS)" });
+					return dtbError(nodes_[n].path, std::string(name) + " = " + std::to_string(*c) +
+										  " is out of range (Linux reads at most 4 cells, OF_MAX_ADDR_CELLS)");
 				return *c;
 			}
 		return 1u;
 	}
 	// of_n_addr_cells / of_n_size_cells: the cells of the node's `reg`, i.e. its parent's.
-	std::expected<uint32_t, DtbError> regCells(int i, const char *name) const
+	Result<uint32_t> regCells(int i, const char *name) const
 	{
 		return busCells(nodes_[i].parent >= 0 ? nodes_[i].parent : i, name);
 	}
@@ -166,7 +171,7 @@ private:
 	std::map<std::string, std::string> labels_; // node path -> first /__symbols__ label
 };
 
-std::expected<void, DtbError> Tree::build()
+Result<void> Tree::build()
 {
 	std::vector<int> stack;
 	int depth = 0;
@@ -176,7 +181,7 @@ std::expected<void, DtbError> Tree::build()
 		int len = 0;
 		const char *nm = fdt_get_name(fdt_, off, &len);
 		if (!nm || len < 0)
-			return Unexpected(DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt_) + off), "a node without a name" });
+			return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt_) + off), "a node without a name");
 		stack.resize(static_cast<size_t>(depth));
 		Node n;
 		n.offset = off;
@@ -197,7 +202,7 @@ std::expected<void, DtbError> Tree::build()
 			phandles_.emplace(ph, index);
 	}
 	if (nodes_.empty())
-		return Unexpected(DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt_)), "no root node" });
+		return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt_)), "no root node");
 	for (size_t i = 0; i < nodes_.size(); ++i)
 		nodes_[i].treeAvailable = available(static_cast<int>(i)) &&
 					  (nodes_[i].parent < 0 || nodes_[nodes_[i].parent].treeAvailable);
@@ -224,14 +229,14 @@ public:
 	size_t left() const { return data_.size() / 4 - pos_; }
 	bool partial() const { return data_.size() % 4 != 0; }
 
-	std::expected<uint64_t, DtbError> next(uint32_t n)
+	Result<uint64_t> next(uint32_t n)
 	{
 		uint64_t v = 0;
 		for (uint32_t k = 0; k < n; ++k) {
 			const uint32_t c = fdt32_ld(reinterpret_cast<const fdt32_t *>(data_.data() + 4 * pos_++));
 			if (v >> 32)
-				return Unexpected(DtbError{ pathOf(origin_), propOf(origin_) + ": a " + std::to_string(n) +
-									      "-cell value past 2^64" });
+				return dtbError(pathOf(origin_), propOf(origin_) + ": a " + std::to_string(n) +
+									      "-cell value past 2^64");
 			v = (v << 32) | c;
 		}
 		return v;
@@ -239,7 +244,7 @@ public:
 	void skip(uint32_t n) { pos_ += n; }
 	// One (base, size) entry in the root's cells, as memory `reg`, a pool's `reg` and
 	// `alloc-ranges` hold them (dt_mem_next_cell twice); base + size must not pass 2^64.
-	std::expected<Span, DtbError> range(uint32_t addressCells, uint32_t sizeCells);
+	Result<Span> range(uint32_t addressCells, uint32_t sizeCells);
 
 	static std::string pathOf(const std::string &origin)
 	{
@@ -281,24 +286,21 @@ std::vector<Span> unite(std::vector<Span> spans)
 	return out;
 }
 
-std::expected<uint64_t, DtbError> end(uint64_t base, uint64_t size, const std::string &origin)
+Result<uint64_t> end(uint64_t base, uint64_t size, const std::string &origin)
 {
 	if (size > UINT64_MAX - base)
-		return Unexpected(DtbError{ Cells::pathOf(origin), Cells::propOf(origin) + ": base " + hex(base) + " + size " +
-									   hex(size) + " is past 2^64" });
+		return dtbError(Cells::pathOf(origin), Cells::propOf(origin) + ": base " + hex(base) + " + size " +
+									   hex(size) + " is past 2^64");
 	return base + size;
 }
 
-std::expected<Span, DtbError> Cells::range(uint32_t addressCells, uint32_t sizeCells)
+Result<Span> Cells::range(uint32_t addressCells, uint32_t sizeCells)
 {
 	auto base = next(addressCells);
-	if (!base)
-		return Unexpected(base.error());
+	HEAPSOLVE_TRY(base);
 	auto size = next(sizeCells);
-	if (!size)
-		return Unexpected(size.error());
-	if (auto e = end(*base, *size, origin_); !e)
-		return Unexpected(e.error());
+	HEAPSOLVE_TRY(size);
+	HEAPSOLVE_TRY(end(*base, *size, origin_));
 	return Span{ *base, *size, origin_ };
 }
 
@@ -363,20 +365,20 @@ class Importer
 public:
 	Importer(const Tree &t, const Options &o) : t_(t), options_(o) {}
 
-	std::expected<Description, DtbError> run();
+	Result<Description> run();
 
 private:
-	std::expected<void, DtbError> memory(Description &d);
-	std::expected<void, DtbError> reservedMemory(Description &d);
-	std::expected<void, DtbError> devices(Description &d);
+	Result<void> memory(Description &d);
+	Result<void> reservedMemory(Description &d);
+	Result<void> devices(Description &d);
 
 	// __of_get_dma_parent (drivers/of/address.c): the target of the `interconnects` entry named
 	// `dma-mem`, else the tree parent. `note` says when the named entry could not be followed.
 	int dmaParent(int i, std::string *note) const;
 	// of_dma_get_range from the device's DMA parent; nullopt: no map.
-	std::expected<std::optional<std::vector<MapEntry>>, DtbError> dmaMap(int device, std::vector<std::string> &comments) const;
+	Result<std::optional<std::vector<MapEntry>>> dmaMap(int device, std::vector<std::string> &comments) const;
 	// of_translate_dma_address: a parent-bus address of `node`'s dma-ranges, to the root.
-	std::expected<std::optional<uint64_t>, DtbError> translateDma(int node, std::span<const uint8_t> addr) const;
+	Result<std::optional<uint64_t>> translateDma(int node, std::span<const uint8_t> addr) const;
 
 	const ProfileDevice *matchProfile(const std::vector<std::string> &compatible) const;
 
@@ -385,33 +387,28 @@ private:
 	uint32_t rootAc_ = 1, rootSc_ = 1;
 };
 
-std::expected<Description, DtbError> Importer::run()
+Result<Description> Importer::run()
 {
 	Description d;
 	if (auto m = t_.string(0, "model"))
 		d.model = printable(*m, false);
 	// dt_root_addr_cells / dt_root_size_cells (drivers/of/fdt.c early_init_dt_scan_root).
 	auto ac = t_.busCells(0, "#address-cells");
-	if (!ac)
-		return Unexpected(ac.error());
+	HEAPSOLVE_TRY(ac);
 	auto sc = t_.busCells(0, "#size-cells");
-	if (!sc)
-		return Unexpected(sc.error());
+	HEAPSOLVE_TRY(sc);
 	rootAc_ = *ac;
 	rootSc_ = *sc;
-	if (auto r = memory(d); !r)
-		return Unexpected(r.error());
-	if (auto r = reservedMemory(d); !r)
-		return Unexpected(r.error());
-	if (auto r = devices(d); !r)
-		return Unexpected(r.error());
+	HEAPSOLVE_TRY(memory(d));
+	HEAPSOLVE_TRY(reservedMemory(d));
+	HEAPSOLVE_TRY(devices(d));
 	return d;
 }
 
 // drivers/of/fdt.c early_init_dt_scan_memory(): direct children of / with device_type "memory"
 // whose own status is okay; `linux,usable-memory` else `reg`, with the root's cells; entries of
 // size 0 skipped; a trailing partial entry ignored.
-std::expected<void, DtbError> Importer::memory(Description &d)
+Result<void> Importer::memory(Description &d)
 {
 	for (int c : t_.node(0).children) {
 		if (t_.string(c, "device_type") != std::optional<std::string>("memory") || !t_.available(c))
@@ -427,8 +424,7 @@ std::expected<void, DtbError> Importer::memory(Description &d)
 		while (per > 0 && cells.left() >= per) {
 			++entry;
 			auto r = cells.range(rootAc_, rootSc_);
-			if (!r)
-				return Unexpected(r.error());
+			HEAPSOLVE_TRY(r);
 			if (r->size == 0)
 				continue;
 			if (p->size() / 4 / per > 1)
@@ -452,7 +448,7 @@ std::expected<void, DtbError> Importer::memory(Description &d)
 	return {};
 }
 
-std::expected<void, DtbError> Importer::reservedMemory(Description &d)
+Result<void> Importer::reservedMemory(Description &d)
 {
 	const int rm = t_.byPath("/reserved-memory");
 	if (rm < 0)
@@ -495,8 +491,7 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 			if (reg->empty())
 				continue;
 			auto r = Cells(*reg, origin).range(rootAc_, rootSc_);
-			if (!r)
-				return Unexpected(r.error());
+			HEAPSOLVE_TRY(r);
 			if (r->size == 0)
 				continue;
 			h.regions.push_back(*r);
@@ -518,8 +513,7 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 			}
 			Cells cells(*size, origin);
 			auto v = cells.next(rootSc_);
-			if (!v)
-				return Unexpected(v.error());
+			HEAPSOLVE_TRY(v);
 			if (auto al = t_.prop(c, "alignment"); al && al->size() != 4 * rootAc_) {
 				d.heapNotes.push_back(n.path + ": `alignment` is not " + std::to_string(rootAc_) + " cells: dropped, as Linux drops it (__reserved_mem_alloc_size)");
 				continue;
@@ -537,8 +531,7 @@ std::expected<void, DtbError> Importer::reservedMemory(Description &d)
 				const size_t count = ar->size() / (4 * per);
 				for (size_t k = 0; k < count; ++k) {
 					auto r = rc.range(rootAc_, rootSc_);
-					if (!r)
-						return Unexpected(r.error());
+					HEAPSOLVE_TRY(r);
 					if (r->size == 0)
 						continue;
 					if (count > 1)
@@ -631,11 +624,10 @@ int Importer::dmaParent(int i, std::string *note) const
 // __of_translate_address(node, __of_get_dma_parent, addr, "dma-ranges"): up through DMA parents;
 // each level's `dma-ranges` maps the address (missing or empty: 1:1, of_translate_one); the
 // root's own is never applied; an address no entry holds cannot be translated.
-std::expected<std::optional<uint64_t>, DtbError> Importer::translateDma(int node, std::span<const uint8_t> addrCells) const
+Result<std::optional<uint64_t>> Importer::translateDma(int node, std::span<const uint8_t> addrCells) const
 {
 	auto na = t_.regCells(node, "#address-cells");
-	if (!na)
-		return Unexpected(na.error());
+	HEAPSOLVE_TRY(na);
 	int dev = dmaParent(node, nullptr);
 	if (dev < 0)
 		return std::optional<uint64_t>{};
@@ -644,21 +636,21 @@ std::expected<std::optional<uint64_t>, DtbError> Importer::translateDma(int node
 	const uint32_t flags = *na == 3 ? 1 : 0;
 	in.skip(flags);
 	auto addr = in.next(*na - flags);
-	if (!addr)
-		return Unexpected(addr.error());
+	HEAPSOLVE_TRY(addr);
 	uint64_t a = *addr;
 	std::set<int> seen;
 	for (;;) {
 		if (!seen.insert(dev).second)
-			return Unexpected(DtbError{ t_.node(dev).path, "interconnects: a loop of DMA parents (dma-mem)" });
+			return dtbError(t_.node(dev).path, "interconnects: a loop of DMA parents (dma-mem)");
 		const int parent = dmaParent(dev, nullptr);
 		if (parent < 0)
 			return std::optional<uint64_t>(a); // reached the root
 		auto cna = t_.busCells(dev, "#address-cells");
 		auto cns = t_.busCells(dev, "#size-cells");
 		auto pna = t_.regCells(dev, "#address-cells");
-		if (!cna || !cns || !pna)
-			return Unexpected((!cna ? cna : !cns ? cns : pna).error());
+		HEAPSOLVE_TRY(cna);
+		HEAPSOLVE_TRY(cns);
+		HEAPSOLVE_TRY(pna);
 		if (*pna == 0 || *cns == 0)
 			return std::optional<uint64_t>{}; // OF_CHECK_COUNTS fails: OF_BAD_ADDR
 		auto r = t_.prop(dev, "dma-ranges");
@@ -674,23 +666,18 @@ std::expected<std::optional<uint64_t>, DtbError> Importer::translateDma(int node
 		while (one > 0 && cells.left() >= one) {
 			cells.skip(cflags);
 			auto child = cells.next(*cna - cflags);
-			if (!child)
-				return Unexpected(child.error());
+			HEAPSOLVE_TRY(child);
 			cells.skip(pflags);
 			auto par = cells.next(*pna - pflags);
-			if (!par)
-				return Unexpected(par.error());
+			HEAPSOLVE_TRY(par);
 			auto size = cells.next(*cns);
-			if (!size)
-				return Unexpected(size.error());
+			HEAPSOLVE_TRY(size);
 			auto e = end(*child, *size, origin);
-			if (!e)
-				return Unexpected(e.error());
+			HEAPSOLVE_TRY(e);
 			if (a >= *child && a < *e) {
 				// of_bus_default_translate: the parent address plus the offset.
 				auto pe = end(*par, a - *child, origin);
-				if (!pe)
-					return Unexpected(pe.error());
+				HEAPSOLVE_TRY(pe);
 				mapped = *pe;
 				break;
 			}
@@ -703,7 +690,7 @@ std::expected<std::optional<uint64_t>, DtbError> Importer::translateDma(int node
 }
 
 // of_dma_configure_id (drivers/of/device.c) -> of_dma_get_range(__of_get_dma_parent(np)).
-std::expected<std::optional<std::vector<MapEntry>>, DtbError> Importer::dmaMap(int device, std::vector<std::string> &comments) const
+Result<std::optional<std::vector<MapEntry>>> Importer::dmaMap(int device, std::vector<std::string> &comments) const
 {
 	std::string note;
 	int node = dmaParent(device, &note);
@@ -714,7 +701,7 @@ std::expected<std::optional<std::vector<MapEntry>>, DtbError> Importer::dmaMap(i
 	std::optional<std::span<const uint8_t>> ranges;
 	while (node >= 0) {
 		if (!seen.insert(node).second)
-			return Unexpected(DtbError{ t_.node(node).path, "interconnects: a loop of DMA parents (dma-mem)" });
+			return dtbError(t_.node(node).path, "interconnects: a loop of DMA parents (dma-mem)");
 		ranges = t_.prop(node, "dma-ranges");
 		if (ranges && !ranges->empty())
 			break;
@@ -739,8 +726,9 @@ std::expected<std::optional<std::vector<MapEntry>>, DtbError> Importer::dmaMap(i
 	auto na = t_.busCells(node, "#address-cells");
 	auto ns = t_.busCells(node, "#size-cells");
 	auto pna = t_.regCells(node, "#address-cells");
-	if (!na || !ns || !pna)
-		return Unexpected((!na ? na : !ns ? ns : pna).error());
+	HEAPSOLVE_TRY(na);
+	HEAPSOLVE_TRY(ns);
+	HEAPSOLVE_TRY(pna);
 	const std::string origin = propOrigin(t_.node(node).path, "dma-ranges");
 	const uint32_t one = *na + *pna + *ns;
 	if (one == 0)
@@ -756,24 +744,19 @@ std::expected<std::optional<std::vector<MapEntry>>, DtbError> Importer::dmaMap(i
 		const std::string o = origin + (count > 1 ? " entry " + std::to_string(k + 1) : "");
 		cells.skip(flags);
 		auto bus = cells.next(*na - std::min(*na, flags));
-		if (!bus)
-			return Unexpected(bus.error());
+		HEAPSOLVE_TRY(bus);
 		const size_t at = (k * one + *na) * 4;
 		auto cpu = translateDma(node, ranges->subspan(at, 4 * *pna));
-		if (!cpu)
-			return Unexpected(cpu.error());
+		HEAPSOLVE_TRY(cpu);
 		cells.skip(*pna);
 		auto size = cells.next(*ns);
-		if (!size)
-			return Unexpected(size.error());
-		if (auto e = end(*bus, *size, o); !e)
-			return Unexpected(e.error());
+		HEAPSOLVE_TRY(size);
+		HEAPSOLVE_TRY(end(*bus, *size, o));
 		if (!*cpu) {
 			comments.push_back(o + ": DMA address " + hex(*bus) + " does not translate to a CPU address through the ancestors' dma-ranges: dropped, as Linux drops it (of_dma_get_range)");
 			continue;
 		}
-		if (auto e = end(**cpu, *size, o); !e)
-			return Unexpected(e.error());
+		HEAPSOLVE_TRY(end(**cpu, *size, o));
 		if (*size == 0) {
 			comments.push_back(o + ": size 0 ends the DMA map (dma_range_map ends at an entry of size 0)");
 			break;
@@ -819,7 +802,7 @@ std::string kindFromNodeName(const std::string &name)
 	return "other";
 }
 
-std::expected<void, DtbError> Importer::devices(Description &d)
+Result<void> Importer::devices(Description &d)
 {
 	std::set<std::string> taken(options_.taken.begin(), options_.taken.end());
 	for (const Heap &h : d.heaps)
@@ -902,8 +885,7 @@ std::expected<void, DtbError> Importer::devices(Description &d)
 		// The DMA window: the map's CPU ranges cut to the DMA addresses below the mask.
 		std::vector<std::string> mapComments;
 		auto map = dmaMap(i, mapComments);
-		if (!map)
-			return Unexpected(map.error());
+		HEAPSOLVE_TRY(map);
 		for (std::string &c : mapComments)
 			dev.comments.push_back(std::move(c));
 		const unsigned bits = profile && profile->dmaMaskBits ? *profile->dmaMaskBits : kDefaultMaskBits;
@@ -961,27 +943,27 @@ std::expected<void, DtbError> Importer::devices(Description &d)
 }
 
 // fdt_check_full says what is wrong but not where; the structure walk finds the first bad tag.
-DtbError locate(const void *fdt, size_t size, int err)
+std::unexpected<Error> locate(const void *fdt, size_t size, int err)
 {
 	if (size < sizeof(fdt_header))
-		return DtbError{ "byte offset " + std::to_string(size), "truncated: a DTB header is " + std::to_string(sizeof(fdt_header)) + " bytes" };
+		return dtbError("byte offset " + std::to_string(size), "truncated: a DTB header is " + std::to_string(sizeof(fdt_header)) + " bytes");
 	if (fdt_magic(fdt) != FDT_MAGIC)
-		return DtbError{ "byte offset 0", "wrong magic " + hex(fdt_magic(fdt)) + " (a DTB starts with 0xd00dfeed)" };
+		return dtbError("byte offset 0", "wrong magic " + hex(fdt_magic(fdt)) + " (a DTB starts with 0xd00dfeed)");
 	if (fdt_totalsize(fdt) > size)
-		return DtbError{ "byte offset " + std::to_string(size), "truncated: the header says the blob is " + std::to_string(fdt_totalsize(fdt)) + " bytes" };
+		return dtbError("byte offset " + std::to_string(size), "truncated: the header says the blob is " + std::to_string(fdt_totalsize(fdt)) + " bytes");
 	{
 		int off = 0, next = 0;
 		for (int steps = 0; steps < (1 << 24); ++steps) {
 			const uint32_t tag = fdt_next_tag(fdt, off, &next);
 			if (next < 0)
-				return DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off)),
-						 std::string("bad structure block: ") + fdt_strerror(err) + " (fdt_check_full)" };
+				return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off)),
+						 std::string("bad structure block: ") + fdt_strerror(err) + " (fdt_check_full)");
 			if (tag == FDT_END)
 				break;
 			off = next;
 		}
 	}
-	return DtbError{ "byte offset 0", std::string("not a valid DTB: ") + fdt_strerror(err) + " (fdt_check_full)" };
+	return dtbError("byte offset 0", std::string("not a valid DTB: ") + fdt_strerror(err) + " (fdt_check_full)");
 }
 
 // A blob older than version 16 names each node by its full path, and libfdt's fdt_get_name gives
@@ -992,7 +974,7 @@ DtbError locate(const void *fdt, size_t size, int err)
 // (it accepts properties before the root), at the first FDT_BEGIN_NODE. Linux cannot read such a
 // blob either: populate_node() (drivers/of/fdt.c) stops unflatten_dt_nodes() at a node whose
 // fdt_get_name fails.
-std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
+Result<void> checkOldRootName(const void *fdt, size_t size)
 {
 	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size || fdt_version(fdt) >= 0x10)
 		return {}; // fdt_check_full reports it, or the root name needs no '/'
@@ -1017,9 +999,9 @@ std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
 	int len = 0;
 	if (fdt_get_name(fdt, off, &len) != nullptr)
 		return {};
-	return Unexpected(DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off) + FDT_TAGSIZE),
+	return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off) + FDT_TAGSIZE),
 				    "the root node's name has no '/', but a version " + std::to_string(fdt_version(fdt)) +
-					    " DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)" });
+					    " DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
 }
 
 // Debian's libfdt 1.6.1 fdt_next_tag adds a property's length to the offset without checking it:
@@ -1027,7 +1009,7 @@ std::expected<void, DtbError> checkOldRootName(const void *fdt, size_t size)
 // forever (found by fuzz_dtb). Linux 6.12's copy of libfdt (scripts/dtc/libfdt/fdt.c
 // fdt_next_tag) stops there: a length whose sum with the offset reaches INT_MAX or wraps is a
 // premature end. The same check here, over the walk fdt_check_full makes, before it runs.
-std::expected<void, DtbError> checkPropertyLengths(const void *fdt, size_t size)
+Result<void> checkPropertyLengths(const void *fdt, size_t size)
 {
 	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size)
 		return {}; // fdt_check_full reports it
@@ -1042,9 +1024,9 @@ std::expected<void, DtbError> checkPropertyLengths(const void *fdt, size_t size)
 				const uint32_t len = fdt32_ld(lenp);
 				const uint32_t sum = len + static_cast<uint32_t>(lenAt);
 				if (sum >= INT_MAX || sum < static_cast<uint32_t>(lenAt))
-					return Unexpected(DtbError{ "byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(lenAt)),
+					return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(lenAt)),
 								    "a property length of " + std::to_string(len) +
-									    " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)" });
+									    " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
 			}
 		}
 		const uint32_t tag = fdt_next_tag(fdt, off, &next);
@@ -1067,9 +1049,7 @@ std::string comment(const std::string &indent, const std::string &text)
 	return indent + "# " + t + "\n";
 }
 
-} // namespace
-
-std::expected<Description, DtbError> importDtb(std::span<const uint8_t> blob, const Options &options)
+Result<Description> importBlob(std::span<const uint8_t> blob, const Options &options)
 {
 	// libfdt reads the header with aligned loads; give it an 8-byte aligned copy.
 	std::vector<uint64_t> aligned((blob.size() + 7) / 8 + 1, 0);
@@ -1077,17 +1057,25 @@ std::expected<Description, DtbError> importDtb(std::span<const uint8_t> blob, co
 		std::memcpy(aligned.data(), blob.data(), blob.size());
 	const void *fdt = aligned.data();
 	if (blob.size() < sizeof(fdt_header))
-		return Unexpected(locate(fdt, blob.size(), -FDT_ERR_TRUNCATED));
-	if (auto lengths = checkPropertyLengths(fdt, blob.size()); !lengths)
-		return Unexpected(lengths.error());
-	if (auto old = checkOldRootName(fdt, blob.size()); !old)
-		return Unexpected(old.error());
+		return locate(fdt, blob.size(), -FDT_ERR_TRUNCATED);
+	HEAPSOLVE_TRY(checkPropertyLengths(fdt, blob.size()));
+	HEAPSOLVE_TRY(checkOldRootName(fdt, blob.size()));
 	if (const int err = fdt_check_full(fdt, blob.size()); err != 0)
-		return Unexpected(locate(fdt, blob.size(), err));
+		return locate(fdt, blob.size(), err);
 	Tree tree(fdt);
-	if (auto r = tree.build(); !r)
-		return Unexpected(r.error());
+	HEAPSOLVE_TRY(tree.build());
 	return Importer(tree, options).run();
+}
+
+} // namespace
+
+Result<Description> importDtb(std::span<const uint8_t> blob, const Options &options)
+{
+	Result<Description> d = importBlob(blob, options);
+	if (!d)
+		if (DtbError *e = d.error().dtb())
+			e->file = options.sourceName;
+	return d;
 }
 
 std::string toYaml(const Description &d, const Options &options)
@@ -1184,12 +1172,10 @@ std::string toYaml(const Description &d, const Options &options)
 	return out.str();
 }
 
-std::expected<std::string, DtbError> dtbToYaml(std::span<const uint8_t> blob, const Options &options)
+Result<std::string> dtbToYaml(std::span<const uint8_t> blob, const Options &options)
 {
-	auto d = importDtb(blob, options);
-	if (!d)
-		return std::unexpected(d.error());
-	return toYaml(*d, options);
+	HEAPSOLVE_TRY_ASSIGN(const Description d, importDtb(blob, options));
+	return toYaml(d, options);
 }
 
 } // namespace heapsolve::devicetree

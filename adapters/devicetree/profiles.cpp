@@ -52,8 +52,7 @@ Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> 
 	std::vector<ProfileDevice> out;
 	for (const InputFile &file : files) {
 		auto system = loadSystem(std::span<const InputFile>(&file, 1));
-		if (!system)
-			return std::unexpected(std::move(system.error()).withFrame("while reading the profiles"));
+		HEAPSOLVE_TRY_FRAME(system, "reading the profiles");
 		std::vector<std::string> lines;
 		{
 			std::istringstream in(file.text);
@@ -147,7 +146,7 @@ Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> 
 	return out;
 }
 
-std::optional<std::string> readBlob(const std::string &path) { return readFile(path); }
+Result<std::string> readBlob(const std::string &path) { return readFile(path); }
 
 Result<std::vector<ProfileDevice>> loadProfiles(const std::string &dir)
 {
@@ -157,15 +156,13 @@ Result<std::vector<ProfileDevice>> loadProfiles(const std::string &dir)
 		if (entry.is_directory(ec) && std::filesystem::exists(entry.path() / "devices.yaml", ec))
 			socs.push_back(entry.path().filename().string());
 	if (ec)
-		return parseError(Source{ dir, 0, 0 }, "cannot list the profiles folder: " + ec.message());
+		return std::unexpected(Error(FileError{ dir, ec.value() }));
 	std::sort(socs.begin(), socs.end());
 	std::vector<InputFile> files;
 	for (const std::string &soc : socs) {
 		const std::string path = (std::filesystem::path(dir) / soc / "devices.yaml").string();
-		auto text = readFile(path);
-		if (!text)
-			return parseError(Source{ path, 0, 0 }, "cannot read the profile");
-		files.push_back(InputFile{ path, std::move(*text) });
+		HEAPSOLVE_TRY_ASSIGN(std::string text, readFile(path));
+		files.push_back(InputFile{ path, std::move(text) });
 	}
 	return profilesFromFiles(files);
 }

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "adapters/fd/read_file.h"
-#include "adapters/log.h"
+#include "log/log.h"
 
 namespace heapsolve {
 
@@ -264,8 +264,9 @@ Result<DmaBuf> DmaHeapAdapter::allocate(const Plan &plan, const HeapChoice &heap
 	Result<DmaBuf> result;
 	std::string defaultNode;
 	const std::string &node = heap.path.empty() ? (defaultNode = paths_.heapDir + "/" + heap.name) : heap.path;
-	if (auto b = boundRequest(plan.size, 1, node, memTotal_); !b) {
-		result = std::unexpected(b.error());
+	const Request request{ heap.name, plan.size, 0 };
+	if (auto b = boundRequest(request, node, memTotal_); !b) {
+		result = std::unexpected(std::move(b).error());
 		return result;
 	}
 
@@ -289,7 +290,7 @@ Result<DmaBuf> DmaHeapAdapter::allocate(const Plan &plan, const HeapChoice &heap
 	if (!open) {
 		heapFd = UniqueFd(::open(node.c_str(), O_RDONLY | O_CLOEXEC));
 		if (!heapFd.isValid()) {
-			result = std::unexpected(Error(SystemError{ "open", node, errno }));
+			result = std::unexpected(Error(SystemError{ "open", node, errno, request }));
 			return result;
 		}
 	}
@@ -301,13 +302,13 @@ Result<DmaBuf> DmaHeapAdapter::allocate(const Plan &plan, const HeapChoice &heap
 		int err = errno;
 		LOG(DmaHeap, Debug) << "DMA_HEAP_IOCTL_ALLOC len=" << plan.size << " on " << node
 				    << " failed: " << std::strerror(err);
-		result = std::unexpected(Error(SystemError{ "DMA_HEAP_IOCTL_ALLOC len=" + std::to_string(plan.size) + " on",
-							    node, err }));
+		result = std::unexpected(Error(SystemError{ "ioctl DMA_HEAP_IOCTL_ALLOC", node, err, request }));
 		return result;
 	}
 
 	DmaBuf &buffer = *result;
 	buffer.fd = UniqueFd(static_cast<int>(data.fd));
+	nameDmaBuf(buffer.fd.get(), plan.buffer);
 	// The size the kernel gave, without asking it (an lseek(SEEK_END) per buffer, which is what
 	// dma_buf_llseek() would answer): dma_heap_buffer_alloc() rounds len up with PAGE_ALIGN()
 	// before the heap's allocate op, and the heaps export exactly that len (system_heap.c and

@@ -18,7 +18,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "adapters/log.h"
+#include "log/log.h"
 #include "constraints/format.h"
 #include "constraints/format_modifier.h"
 
@@ -134,7 +134,7 @@ Result<UniqueFd> openPrimary(const std::string &node)
 {
 	UniqueFd fd(open(node.c_str(), O_RDWR | O_CLOEXEC));
 	if (!fd.isValid())
-		return std::unexpected(Error(SystemError{ "open", node, errno }));
+		return std::unexpected(Error(SystemError{ "open", node, errno, {} }));
 	// The open made us master if nobody was; give it back at once so that a compositor
 	// starting meanwhile is not locked out (drmDropMaster fails harmlessly otherwise).
 	if (drmIsMaster(fd.get()))
@@ -314,7 +314,7 @@ Result<Offer> DrmDumbAdapter::probe()
 			continue;
 		auto fd = openPrimary(d.primary);
 		if (!fd) {
-			offer.notes.push_back("cannot read " + d.primary + ": " + std::strerror(std::get<SystemError>(fd.error().detail()).err));
+			offer.notes.push_back("cannot read " + d.primary + ": " + std::strerror(fd.error().err()));
 			continue;
 		}
 		if (supportsDumb(fd->get())) {
@@ -403,6 +403,7 @@ Result<Offer> DrmDumbAdapter::probe()
 
 Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap)
 {
+	const Request request{ heap.name, plan.size, 0 };
 	std::string node = heap.path;
 	if (node.empty()) {
 		for (const DrmNodes &d : listDrmDevices()) {
@@ -415,14 +416,11 @@ Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap
 			}
 		}
 		if (node.empty())
-			return std::unexpected(Error(SystemError{ "find a primary node with dumb buffers in", "/dev/dri", ENOENT }));
+			return std::unexpected(Error(LimitError{ Limit::NoDevice, 0, "drm-dumb", "/dev/dri", request }));
 	}
-	if (auto b = boundRequest(plan.size, 1, node); !b)
-		return std::unexpected(b.error());
+	HEAPSOLVE_TRY(boundRequest(request, node));
 
-	auto card = openPrimary(node);
-	if (!card)
-		return std::unexpected(card.error());
+	HEAPSOLVE_TRY_ASSIGN(UniqueFd card, openPrimary(node));
 
 	// Dumb buffers are sized in lines: ask for 8-bit lines as wide as the plan's first stride
 	// (any width for a plan without planes), enough of them to hold plan.size. The layout stays
@@ -431,35 +429,34 @@ Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap
 	lineBytes = std::min<uint64_t>(lineBytes, 65536);
 	const uint64_t lines = (plan.size + lineBytes - 1) / lineBytes;
 	if (lines > UINT32_MAX)
-		return std::unexpected(Error(SystemError{ "DRM_IOCTL_MODE_CREATE_DUMB size=" + std::to_string(plan.size) + " on", node, EINVAL }));
+		return std::unexpected(Error(LimitError{ Limit::BufferSize, lineBytes * UINT32_MAX, "drm-dumb", node, request }));
 	uint32_t handle = 0, pitch = 0;
 	uint64_t size = 0;
-	if (drmModeCreateDumbBuffer(card->get(), static_cast<uint32_t>(lineBytes), static_cast<uint32_t>(lines), 8, 0,
+	if (drmModeCreateDumbBuffer(card.get(), static_cast<uint32_t>(lineBytes), static_cast<uint32_t>(lines), 8, 0,
 				    &handle, &pitch, &size) < 0) {
 		int err = errno;
-		return std::unexpected(Error(SystemError{ "DRM_IOCTL_MODE_CREATE_DUMB " + std::to_string(lineBytes) + "x" +
-								  std::to_string(lines) + "x8 (size=" + std::to_string(plan.size) + ") on",
-							  node, err }));
+		LOG(DrmDumb, Debug) << "DRM_IOCTL_MODE_CREATE_DUMB " << lineBytes << "x" << lines << "x8 on " << node
+				    << " failed: " << std::strerror(err);
+		return std::unexpected(Error(SystemError{ "ioctl DRM_IOCTL_MODE_CREATE_DUMB", node, err, request }));
 	}
 	int prime = -1;
-	int ret = drmPrimeHandleToFD(card->get(), handle, DRM_CLOEXEC | DRM_RDWR, &prime);
+	int ret = drmPrimeHandleToFD(card.get(), handle, DRM_CLOEXEC | DRM_RDWR, &prime);
 	int err = errno;
 	// The dma-buf holds its own reference to the GEM object: the handle can go now.
-	if (drmModeDestroyDumbBuffer(card->get(), handle) < 0)
+	if (drmModeDestroyDumbBuffer(card.get(), handle) < 0)
 		LOG(DrmDumb, Warning) << "DRM_IOCTL_MODE_DESTROY_DUMB on " << node << " failed: " << std::strerror(errno);
 	if (ret < 0)
-		return std::unexpected(Error(SystemError{ "DRM_IOCTL_PRIME_HANDLE_TO_FD on", node, err }));
+		return std::unexpected(Error(SystemError{ "ioctl DRM_IOCTL_PRIME_HANDLE_TO_FD", node, err, request }));
 
 	DmaBuf buffer;
 	buffer.fd = UniqueFd(prime);
+	nameDmaBuf(buffer.fd.get(), plan.buffer);
 	buffer.size = size;
 	buffer.planes = plan.planes;
 	buffer.heap = heap.name;
 	buffer.exporter = exporterName(buffer.fd.get());
 	if (buffer.size < plan.size)
-		return std::unexpected(Error(SystemError{ "DRM_IOCTL_MODE_CREATE_DUMB gave " + std::to_string(size) +
-								  " bytes for size=" + std::to_string(plan.size) + " on",
-							  node, ENOMEM }));
+		return std::unexpected(Error(LimitError{ Limit::ShortBuffer, size, "drm-dumb", node, request }));
 	return buffer;
 }
 

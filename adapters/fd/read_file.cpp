@@ -9,11 +9,11 @@
 
 namespace heapsolve {
 
-std::optional<std::string> readFile(const std::string &path)
+Result<std::string> readFile(const std::string &path)
 {
 	UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!fd.isValid())
-		return std::nullopt;
+		return std::unexpected(Error(FileError{ path, errno }));
 	std::string out;
 	char buf[4096];
 	for (;;) {
@@ -21,7 +21,7 @@ std::optional<std::string> readFile(const std::string &path)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return std::nullopt;
+			return std::unexpected(Error(FileError{ path, errno }));
 		if (n == 0)
 			return out;
 		out.append(buf, static_cast<size_t>(n));

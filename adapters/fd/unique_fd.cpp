@@ -5,7 +5,7 @@
 #include <cstring>
 #include <unistd.h>
 
-#include "adapters/log.h"
+#include "log/log.h"
 
 namespace heapsolve {
 

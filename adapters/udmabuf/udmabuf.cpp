@@ -42,25 +42,25 @@ Result<Offer> UdmabufAdapter::probe()
 Result<DmaBuf> UdmabufAdapter::allocate(const Plan &plan, const HeapChoice &heap)
 {
 	const std::string node = heap.path.empty() ? paths_.device : heap.path;
-	if (auto b = boundRequest(plan.size, 1, node); !b)
-		return std::unexpected(b.error());
+	const Request request{ heap.name, plan.size, 0 };
+	HEAPSOLVE_TRY(boundRequest(request, node));
 	const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 	// udmabuf maps whole pages: offset and size must be page multiples (udmabuf_create()).
 	const uint64_t size = (plan.size + page - 1) / page * page;
 
 	UniqueFd memfd(memfd_create("heapsolve", MFD_CLOEXEC | MFD_ALLOW_SEALING));
 	if (!memfd.isValid())
-		return std::unexpected(Error(SystemError{ "memfd_create", "heapsolve", errno }));
+		return std::unexpected(Error(SystemError{ "memfd_create", "", errno, request }));
 	if (ftruncate(memfd.get(), static_cast<off_t>(size)) < 0)
-		return std::unexpected(Error(SystemError{ "ftruncate size=" + std::to_string(size) + " on", "memfd", errno }));
+		return std::unexpected(Error(SystemError{ "ftruncate", "memfd", errno, { heap.name, size, 0 } }));
 	// udmabuf requires F_SEAL_SHRINK (and refuses F_SEAL_WRITE): the pages must not go away
 	// under the device.
 	if (fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK) < 0)
-		return std::unexpected(Error(SystemError{ "F_ADD_SEALS F_SEAL_SHRINK on", "memfd", errno }));
+		return std::unexpected(Error(SystemError{ "fcntl F_ADD_SEALS F_SEAL_SHRINK", "memfd", errno, request }));
 
 	UniqueFd dev(open(node.c_str(), O_RDWR | O_CLOEXEC));
 	if (!dev.isValid())
-		return std::unexpected(Error(SystemError{ "open", node, errno }));
+		return std::unexpected(Error(SystemError{ "open", node, errno, request }));
 
 	udmabuf_create create{};
 	create.memfd = static_cast<uint32_t>(memfd.get());
@@ -69,10 +69,11 @@ Result<DmaBuf> UdmabufAdapter::allocate(const Plan &plan, const HeapChoice &heap
 	create.size = size;
 	int fd = ioctl(dev.get(), UDMABUF_CREATE, &create);
 	if (fd < 0)
-		return std::unexpected(Error(SystemError{ "UDMABUF_CREATE size=" + std::to_string(size) + " on", node, errno }));
+		return std::unexpected(Error(SystemError{ "ioctl UDMABUF_CREATE", node, errno, { heap.name, size, 0 } }));
 
 	DmaBuf buffer;
 	buffer.fd = UniqueFd(fd);
+	nameDmaBuf(buffer.fd.get(), plan.buffer);
 	buffer.size = size;
 	buffer.planes = plan.planes;
 	buffer.heap = heap.name;

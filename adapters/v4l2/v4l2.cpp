@@ -218,12 +218,12 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 		const std::string path = paths.devices + "/" + node;
 		UniqueFd fd(::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
 		if (!fd.isValid()) {
-			offer.notes.push_back("v4l2: open " + path + ": " + std::strerror(errno) + " (errno " + std::to_string(errno) + ")");
+			offer.notes.push_back("v4l2: " + Error(SystemError{ "open", path, errno, {} }).summary());
 			continue;
 		}
 		v4l2_capability cap{};
 		if (int err = xioctl(fd.get(), VIDIOC_QUERYCAP, &cap)) {
-			offer.notes.push_back("v4l2: VIDIOC_QUERYCAP on " + path + ": " + std::strerror(err));
+			offer.notes.push_back("v4l2: " + Error(SystemError{ "ioctl VIDIOC_QUERYCAP", path, err, {} }).summary());
 			continue;
 		}
 		const uint32_t caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;

@@ -68,6 +68,8 @@ private:
 	struct Open {
 		uint32_t node;
 		size_t firstPending; // where its children start in pending_
+		size_t depth;	     // nesting levels as written, this container's included
+		int line, column;    // where it starts
 	};
 
 	uint32_t add(const YAML::Mark &mark, Node::Kind kind, bool plain, uint32_t first, uint32_t count)
@@ -99,9 +101,20 @@ private:
 	// can name it.
 	void open(const YAML::Mark &mark, Node::Kind kind, YAML::anchor_t anchor)
 	{
+		// A level is a bracket or an indentation the user wrote: yaml-cpp opens an implicit
+		// single-pair map inside a flow sequence at the same mark as its key ("[[a]]" gives
+		// sequence, map, sequence), which is no level of its own.
+		size_t depth = 1;
+		if (!stack_.empty()) {
+			const Open &parent = stack_.back();
+			depth = parent.depth + (parent.line == mark.line && parent.column == mark.column ? 0 : 1);
+		}
+		if (depth > Document::kMaxDepth)
+			throw YAML::ParserException(mark, "nesting deeper than " + std::to_string(Document::kMaxDepth) +
+								  " levels");
 		const uint32_t node = add(mark, kind, false, 0, 0);
 		attach(node, anchor);
-		stack_.push_back(Open{ node, pending_.size() });
+		stack_.push_back(Open{ node, pending_.size(), depth, mark.line, mark.column });
 	}
 
 	void close()

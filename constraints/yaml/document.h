@@ -118,7 +118,11 @@ public:
 	// only when the first is not null). Throws YAML::Exception (with its Mark) on a syntax error
 	// in either document, as YAML::Load would; the caller turns it into a ParseError. No document
 	// at all gives a null root.
+	// Containers nested deeper than kMaxDepth are a syntax error ("nesting deeper than 64
+	// levels", at the container that goes too deep): schema 1 nests five levels at most, and
+	// yaml-cpp's own guard (2000 levels) reports only "bad file".
 	static Document parse(std::string_view text);
+	static constexpr size_t kMaxDepth = 64;
 
 	Node root() const { return Node(this, root_); }
 	// The start of a second document in the same stream, if any (its content is parsed for

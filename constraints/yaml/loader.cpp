@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "heapsolve/loader.h"
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 
 #include <yaml-cpp/exceptions.h>
 
+#include "adapters/fd/read_file.h"
 #include "constraints/checked.h"
 #include "constraints/format_modifier.h"
 #include "constraints/number.h"
@@ -112,8 +111,7 @@ public:
 		std::vector<std::pair<std::string, Source>> out;
 		auto r = list(n, key, [&](const Node &item) -> Ok {
 			auto s = string(item, key);
-			if (!s)
-				return std::unexpected(s.error());
+			HEAPSOLVE_TRY(s);
 			for (const auto &[prev, where] : out)
 				if (prev == *s)
 					return parseError(at(item), "'" + *s + "' appears twice in '" + std::string(key) +
@@ -121,8 +119,7 @@ public:
 			out.emplace_back(*s, at(item));
 			return ok();
 		});
-		if (!r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(r);
 		return out;
 	}
 
@@ -149,8 +146,7 @@ public:
 			if (value.isNull())
 				return parseError(at(key), "key '" + k + "' has no value");
 			auto handled = handle(k, key, value);
-			if (!handled)
-				return std::unexpected(handled.error());
+			HEAPSOLVE_TRY(handled);
 			if (!*handled)
 				return parseError(at(key), "unknown key '" + k + "' in " + std::string(what) + " (known: " +
 								   std::string(known) + ")");
@@ -167,16 +163,14 @@ public:
 				 [&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
 					 if (k == "base") {
 						 auto b = number(v, "base", false);
-						 if (!b)
-							 return std::unexpected(b.error());
+						 HEAPSOLVE_TRY(b);
 						 w.base = *b;
 						 hasBase = true;
 						 return true;
 					 }
 					 if (k == "size") {
 						 auto s = number(v, "size");
-						 if (!s)
-							 return std::unexpected(s.error());
+						 HEAPSOLVE_TRY(s);
 						 w.size = *s;
 						 hasSize = true;
 						 return true;
@@ -184,15 +178,14 @@ public:
 					 return false;
 				 },
 				 "base, size");
-		if (!r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(r);
 		if (!hasBase)
 			return parseError(w.at, "a window needs 'base'");
 		if (!hasSize)
 			return parseError(w.at, "a window needs 'size'");
 		if (!checkedAdd(w.base, w.size))
-			return parseError(w.at, "window base " + formatHex(w.base) + " + size " + std::to_string(w.size) +
-							" does not fit in 64 bits");
+			return std::unexpected(Error(OverflowError{
+				w.at, "window base " + formatHex(w.base) + " + size " + std::to_string(w.size) }));
 		return w;
 	}
 
@@ -202,13 +195,11 @@ public:
 		out.at = at(key);
 		auto r = list(n, name, [&](const Node &item) -> Ok {
 			auto w = window(item, name);
-			if (!w)
-				return std::unexpected(w.error());
+			HEAPSOLVE_TRY(w);
 			out.windows.push_back(*w);
 			return ok();
 		});
-		if (!r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(r);
 		return out;
 	}
 
@@ -218,15 +209,13 @@ public:
 	{
 		if (k == "address") {
 			auto w = windows(key, v, "address");
-			if (!w)
-				return std::unexpected(w.error());
+			HEAPSOLVE_TRY(w);
 			rules.address = *w;
 			return true;
 		}
 		if (k == "contiguous") {
 			auto b = boolean(v, k);
-			if (!b)
-				return std::unexpected(b.error());
+			HEAPSOLVE_TRY(b);
 			rules.contiguous = Located<bool>{ *b, at(v), true };
 			return true;
 		}
@@ -234,8 +223,7 @@ public:
 			return alignKey(rules, v);
 		if (k == "max_stride") {
 			auto n = number(v, k);
-			if (!n)
-				return std::unexpected(n.error());
+			HEAPSOLVE_TRY(n);
 			rules.maxStride = Located<uint64_t>{ *n, at(v), true };
 			return true;
 		}
@@ -246,8 +234,7 @@ public:
 						 "such as {NV12: [LINEAR]}");
 		if (k == "chroma_stride") {
 			auto s = string(v, k);
-			if (!s)
-				return std::unexpected(s.error());
+			HEAPSOLVE_TRY(s);
 			ChromaStride c;
 			if (*s == "aligned")
 				c = ChromaStride::Aligned;
@@ -260,13 +247,11 @@ public:
 		}
 		if (k == "formats" || k == "modifiers") {
 			auto list = names(v, k);
-			if (!list)
-				return std::unexpected(list.error());
+			HEAPSOLVE_TRY(list);
 			Located<std::vector<std::string>> out{ {}, at(key), true };
 			for (const auto &[n, where] : *list) {
 				if (k == "modifiers")
-					if (auto bad = checkModifier(n, where); !bad)
-						return std::unexpected(bad.error());
+					HEAPSOLVE_TRY(checkModifier(n, where));
 				out.value.push_back(n);
 			}
 			(k == "formats" ? rules.formats : rules.modifiers) = std::move(out);
@@ -274,8 +259,7 @@ public:
 		}
 		if (k == "cache") {
 			auto s = string(v, k);
-			if (!s)
-				return std::unexpected(s.error());
+			HEAPSOLVE_TRY(s);
 			CacheMode::Value mode;
 			if (*s == "any")
 				mode = CacheMode::Value::Any;
@@ -320,20 +304,17 @@ public:
 									    "' must not be empty (leave the format out if the "
 									    "device does not take it)");
 				auto l = names(list, "modifiers of " + format);
-				if (!l)
-					return std::unexpected(l.error());
+				HEAPSOLVE_TRY(l);
 				FormatModifiers f{ format, at(fkey), { {}, at(list), true } };
 				for (const auto &[n, where] : *l) {
-					if (auto bad = checkModifier(n, where); !bad)
-						return std::unexpected(bad.error());
+					HEAPSOLVE_TRY(checkModifier(n, where));
 					f.modifiers.value.push_back(n);
 				}
 				out.value.push_back(std::move(f));
 				return true;
 			},
 			"format names");
-		if (!r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(r);
 		rules.modifiersPerFormat = std::move(out);
 		return true;
 	}
@@ -354,14 +335,12 @@ public:
 					 else
 						 return false;
 					 auto n = number(val, "align." + k);
-					 if (!n)
-						 return std::unexpected(n.error());
+					 HEAPSOLVE_TRY(n);
 					 *slot = Located<uint64_t>{ *n, at(val), true };
 					 return true;
 				 },
 				 "base, stride, height, size");
-		if (!r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(r);
 		return true;
 	}
 
@@ -430,8 +409,7 @@ Ok Loader::loadDocument(const FileReader &r, const Node &root)
 		[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 			if (k == "version") {
 				auto n = r.number(v, "version");
-				if (!n)
-					return std::unexpected(n.error());
+				HEAPSOLVE_TRY(n);
 				if (*n != 1)
 					return parseError(r.at(v), "schema version " + std::string(v.scalar()) +
 									   " is not supported (this heapsolve reads version 1)");
@@ -440,31 +418,30 @@ Ok Loader::loadDocument(const FileReader &r, const Node &root)
 			}
 			if (k == "memory") {
 				auto w = r.windows(key, v, "memory");
-				if (!w)
-					return std::unexpected(w.error());
+				HEAPSOLVE_TRY(w);
 				for (const Window &win : w->windows)
 					sys.memory.push_back(win);
 				return true;
 			}
 			if (k == "heaps") {
-				auto l = r.list(v, k, [&](const Node &n) { return loadHeap(r, n); });
-				return l ? Result<bool>(true) : std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.list(v, k, [&](const Node &n) { return loadHeap(r, n); }));
+				return true;
 			}
 			if (k == "devices") {
-				auto l = r.list(v, k, [&](const Node &n) { return loadDevice(r, n); });
-				return l ? Result<bool>(true) : std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.list(v, k, [&](const Node &n) { return loadDevice(r, n); }));
+				return true;
 			}
 			if (k == "buffers") {
-				auto l = r.list(v, k, [&](const Node &n) { return loadBuffer(r, n); });
-				return l ? Result<bool>(true) : std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.list(v, k, [&](const Node &n) { return loadBuffer(r, n); }));
+				return true;
 			}
 			if (k == "policy") {
-				auto p = loadPolicy(r, key, v);
-				return p ? Result<bool>(true) : std::unexpected(p.error());
+				HEAPSOLVE_TRY(loadPolicy(r, key, v));
+				return true;
 			}
 			if (k == "page_size") {
-				auto p = loadPageSize(r, key, v);
-				return p ? Result<bool>(true) : std::unexpected(p.error());
+				HEAPSOLVE_TRY(loadPageSize(r, key, v));
+				return true;
 			}
 			return false;
 		},
@@ -491,18 +468,15 @@ Ok Loader::loadHeap(const FileReader &r, const Node &n)
 		[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 			if (k == "name") {
 				auto s = r.name(v);
-				if (!s)
-					return std::unexpected(s.error());
-				if (auto c = claimDeviceOrHeapName(*s, r.at(v), "heap"); !c)
-					return std::unexpected(c.error());
+				HEAPSOLVE_TRY(s);
+				HEAPSOLVE_TRY(claimDeviceOrHeapName(*s, r.at(v), "heap"));
 				h.name = *s;
 				hasName = true;
 				return true;
 			}
 			if (k == "backend") {
 				auto s = r.string(v, k);
-				if (!s)
-					return std::unexpected(s.error());
+				HEAPSOLVE_TRY(s);
 				auto b = backendFromName(*s);
 				if (!b)
 					return parseError(r.at(v), "unknown backend '" + *s +
@@ -513,30 +487,26 @@ Ok Loader::loadHeap(const FileReader &r, const Node &n)
 			}
 			if (k == "path") {
 				auto s = r.string(v, k);
-				if (!s)
-					return std::unexpected(s.error());
+				HEAPSOLVE_TRY(s);
 				h.path = Located<std::string>{ *s, r.at(v), true };
 				return true;
 			}
 			if (k == "regions") {
 				auto w = r.windows(key, v, "regions");
-				if (!w)
-					return std::unexpected(w.error());
+				HEAPSOLVE_TRY(w);
 				regions = *w;
 				return true;
 			}
 			if (k == "contiguous" || k == "cached" || k == "protected") {
 				auto b = r.boolean(v, k);
-				if (!b)
-					return std::unexpected(b.error());
+				HEAPSOLVE_TRY(b);
 				Located<bool> &slot = k == "contiguous" ? h.contiguous : k == "cached" ? h.cached : h.isProtected;
 				slot = { *b, r.at(v), true };
 				return true;
 			}
 			if (k == "align") {
 				auto a = r.number(v, k);
-				if (!a)
-					return std::unexpected(a.error());
+				HEAPSOLVE_TRY(a);
 				if (*a % 4096 != 0)
 					return parseError(r.at(v), "a heap's align must be a multiple of 4096, not " +
 									   std::to_string(*a));
@@ -545,8 +515,7 @@ Ok Loader::loadHeap(const FileReader &r, const Node &n)
 			}
 			if (k == "max_buffer" || k == "capacity") {
 				auto m = r.number(v, k);
-				if (!m)
-					return std::unexpected(m.error());
+				HEAPSOLVE_TRY(m);
 				(k == "max_buffer" ? h.maxBuffer : h.capacity) = Located<uint64_t>{ *m, r.at(v), true };
 				return true;
 			}
@@ -580,18 +549,15 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 		[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 			if (k == "name") {
 				auto s = r.name(v);
-				if (!s)
-					return std::unexpected(s.error());
-				if (auto c = claimDeviceOrHeapName(*s, r.at(v), "device"); !c)
-					return std::unexpected(c.error());
+				HEAPSOLVE_TRY(s);
+				HEAPSOLVE_TRY(claimDeviceOrHeapName(*s, r.at(v), "device"));
 				d.name = *s;
 				hasName = true;
 				return true;
 			}
 			if (k == "kind") {
 				auto s = r.string(v, k);
-				if (!s)
-					return std::unexpected(s.error());
+				HEAPSOLVE_TRY(s);
 				auto kind = deviceKindFromName(*s);
 				if (!kind)
 					return parseError(r.at(v), "unknown device kind '" + *s +
@@ -602,8 +568,7 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 			}
 			if (k == "iommu" || k == "protected") {
 				auto b = r.boolean(v, k);
-				if (!b)
-					return std::unexpected(b.error());
+				HEAPSOLVE_TRY(b);
 				(k == "iommu" ? d.iommu : d.canAccessProtected) = { *b, r.at(v), true };
 				return true;
 			}
@@ -635,8 +600,7 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 				[&](const std::string &k, const Node &key, const Node &v) -> Result<bool> {
 					if (k == "name") {
 						auto s = r.name(v);
-						if (!s)
-							return std::unexpected(s.error());
+						HEAPSOLVE_TRY(s);
 						for (const auto &[other, where] : planeNames)
 							if (other == *s)
 								return parseError(r.at(v), "plane '" + *s + "' of device '" + d.name +
@@ -668,8 +632,7 @@ Ok Loader::loadDevice(const FileReader &r, const Node &n)
 Result<UserRef> Loader::userRef(const FileReader &r, const Node &n, std::string_view key)
 {
 	auto s = r.string(n, key);
-	if (!s)
-		return std::unexpected(s.error());
+	HEAPSOLVE_TRY(s);
 	UserRef u;
 	u.at = r.at(n);
 	const size_t slash = s->find('/');
@@ -696,8 +659,7 @@ Ok Loader::loadBuffer(const FileReader &r, const Node &n)
 		[&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
 			if (k == "name") {
 				auto s = r.name(v);
-				if (!s)
-					return std::unexpected(s.error());
+				HEAPSOLVE_TRY(s);
 				auto [it, inserted] = bufferNames.emplace(*s, r.at(v));
 				if (!inserted)
 					return parseError(r.at(v), "buffer name '" + *s + "' is already defined at " +
@@ -708,8 +670,7 @@ Ok Loader::loadBuffer(const FileReader &r, const Node &n)
 			}
 			if (k == "format") {
 				auto s = r.string(v, k);
-				if (!s)
-					return std::unexpected(s.error());
+				HEAPSOLVE_TRY(s);
 				const FormatInfo *f = findFormat(*s);
 				if (!f)
 					return parseError(r.at(v), "unknown buffer format '" + *s +
@@ -720,8 +681,7 @@ Ok Loader::loadBuffer(const FileReader &r, const Node &n)
 			}
 			if (k == "width" || k == "height" || k == "count") {
 				auto num = r.number(v, k);
-				if (!num)
-					return std::unexpected(num.error());
+				HEAPSOLVE_TRY(num);
 				(k == "width" ? b.width : k == "height" ? b.height : b.count) = { *num, r.at(v), true };
 				hasWidth |= k == "width";
 				hasHeight |= k == "height";
@@ -729,27 +689,23 @@ Ok Loader::loadBuffer(const FileReader &r, const Node &n)
 			}
 			if (k == "protected") {
 				auto p = r.boolean(v, k);
-				if (!p)
-					return std::unexpected(p.error());
+				HEAPSOLVE_TRY(p);
 				b.isProtected = { *p, r.at(v), true };
 				return true;
 			}
 			if (k == "producer") {
 				auto u = userRef(r, v, k);
-				if (!u)
-					return std::unexpected(u.error());
+				HEAPSOLVE_TRY(u);
 				b.producer = *u;
 				hasProducer = true;
 				return true;
 			}
 			if (k == "consumers") {
 				// names() rejects an empty list and a consumer written twice.
-				if (auto l = r.names(v, k); !l)
-					return std::unexpected(l.error());
+				HEAPSOLVE_TRY(r.names(v, k));
 				for (const Node item : v.items()) {
 					auto u = userRef(r, item, k);
-					if (!u)
-						return std::unexpected(u.error());
+					HEAPSOLVE_TRY(u);
 					b.consumers.push_back(*u);
 				}
 				return true;
@@ -786,8 +742,7 @@ Ok Loader::loadPolicy(const FileReader &r, const Node &key, const Node &n)
 			if (k != "prefer" && k != "forbid_backends")
 				return false;
 			auto l = r.names(v, k);
-			if (!l)
-				return std::unexpected(l.error());
+			HEAPSOLVE_TRY(l);
 			for (const auto &[text, where] : *l) {
 				if (k == "prefer") {
 					sys.policy.prefer.push_back({ text, where, true });
@@ -811,8 +766,7 @@ Ok Loader::loadPageSize(const FileReader &r, const Node &key, const Node &n)
 						     " (it may appear in one file only)");
 	pageSizeAt = r.at(key);
 	auto size = r.number(n, "page_size");
-	if (!size)
-		return std::unexpected(size.error());
+	HEAPSOLVE_TRY(size);
 	if (*size < kDefaultPageSize || (*size & (*size - 1)) != 0)
 		return parseError(r.at(n), "page_size must be a power of two of at least 4096, not " +
 						   std::to_string(*size));
@@ -872,8 +826,8 @@ Ok Loader::finish()
 		for (const Window &w : h.regions.windows) {
 			auto total = checkedAdd(h.regionTotal, w.size);
 			if (!total)
-				return parseError(h.regionsFrom == RegionsFrom::Written ? h.regions.at : h.at,
-						  "the total size of heap '" + h.name + "' regions does not fit in 64 bits");
+				return std::unexpected(Error(OverflowError{ h.regionsFrom == RegionsFrom::Written ? h.regions.at : h.at,
+									    "the total size of heap '" + h.name + "' regions" }));
 			h.regionTotal = *total;
 			h.largestRegion = std::max(h.largestRegion, w.size);
 		}
@@ -888,11 +842,9 @@ Result<System> parseSystem(std::span<const InputFile> files)
 	Loader loader;
 	for (const InputFile &f : files) {
 		loader.sys.files.push_back(f.name);
-		if (auto r = loader.loadFile(f); !r)
-			return std::unexpected(r.error());
+		HEAPSOLVE_TRY(loader.loadFile(f));
 	}
-	if (auto r = loader.finish(); !r)
-		return std::unexpected(r.error());
+	HEAPSOLVE_TRY(loader.finish());
 	return std::move(loader.sys);
 }
 
@@ -901,18 +853,19 @@ Result<System> loadSystem(std::span<const InputFile> files)
 	return parseSystem(files);
 }
 
-Result<System> loadSystemFromPaths(std::span<const std::string> paths)
+Result<std::vector<InputFile>> readInputFiles(std::span<const std::string> paths)
 {
 	std::vector<InputFile> files;
 	for (const std::string &path : paths) {
-		std::ifstream in(path, std::ios::binary);
-		// A whole-file problem points at its start, so that every error reads FILE:LINE:COLUMN.
-		if (!in)
-			return parseError(Source{ path, 1, 1 }, std::string("cannot read: ") + std::strerror(errno));
-		std::ostringstream text;
-		text << in.rdbuf();
-		files.push_back({ path, text.str() });
+		HEAPSOLVE_TRY_ASSIGN(std::string text, readFile(path));
+		files.push_back({ path, std::move(text) });
 	}
+	return files;
+}
+
+Result<System> loadSystemFromPaths(std::span<const std::string> paths)
+{
+	HEAPSOLVE_TRY_ASSIGN(const std::vector<InputFile> files, readInputFiles(paths));
 	return loadSystem(files);
 }
 

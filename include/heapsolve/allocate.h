@@ -48,15 +48,19 @@ struct Allocation {
 // not ours to use), ENOENT (no such heap here) and ENOMEM (it is full). Anything else (EINVAL,
 // ENOTTY, ...) means the request or the node is wrong, and another heap would not fix that.
 bool fallsBack(int err);
+// Whether this refusal moves on: a SystemError whose errno does (above), or the library's own
+// NoDevice (this backend has nothing to allocate from) and ShortBuffer (the driver gave too few
+// bytes). The size limits do not: every heap has the same ones.
+bool fallsBack(const Error &e);
 
 // Allocates plan.count buffers of plan.size bytes, all from one heap: plan.heap, else each of
 // plan.others in order (every one is eligible: the solver leaves violating heaps out). Buffers
 // from a heap that refused part-way are released before the next heap is tried.
 // The request is first bounded (boundRequest: kMaxBufferSize per buffer, half of
-// adapters.memTotal() in all); a request over the bound is refused with ENOMEM without asking any
-// kernel.
-// Errors: the last heap's SystemError (errno, node, request), with one frame per earlier refusal
-// and one naming the buffer.
+// adapters.memTotal() in all); a request over the bound is a LimitError, and no kernel is asked.
+// Errors: the last heap's SystemError (errno, node, request) or LimitError, with one frame per
+// earlier refusal and one naming the buffer; a LimitError (Backend) when a heap needs a backend
+// `adapters` lacks.
 Result<Allocation> allocatePlan(const Plan &plan, const Adapters &adapters);
 
 } // namespace heapsolve

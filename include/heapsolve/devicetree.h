@@ -19,15 +19,6 @@
 
 namespace heapsolve::devicetree {
 
-// Bad input. `where` is a node path ("/soc/gpu@7ec00000") or "byte offset N" where there is no
-// node yet; the message reads "FILE: error: WHERE: WHAT".
-struct DtbError {
-	std::string where;
-	std::string what;
-
-	std::string message(const std::string &file) const { return file + ": error: " + where + ": " + what; }
-};
-
 // A `{base, size}` with the origin of its numbers ("/soc/dma-ranges", "/memory@0/reg").
 struct Span {
 	uint64_t base = 0;
@@ -107,14 +98,16 @@ struct Description {
 };
 
 // Reads `blob` (fdt_check_full first). Never reads past the span, never crashes on any input.
-std::expected<Description, DtbError> importDtb(std::span<const uint8_t> blob, const Options &options);
+// Bad input is a DtbError (heapsolve/result.h) at a node path ("/soc/gpu@7ec00000") or "byte
+// offset N" where there is no node yet, in file options.sourceName: "FILE: error: WHERE: WHAT".
+Result<Description> importDtb(std::span<const uint8_t> blob, const Options &options);
 
 // The description as schema-1 YAML that `heapsolve check` loads, every value followed by a
 // comment naming its origin.
 std::string toYaml(const Description &d, const Options &options);
 
 // Both at once (what `probe --dtb` prints).
-std::expected<std::string, DtbError> dtbToYaml(std::span<const uint8_t> blob, const Options &options);
+Result<std::string> dtbToYaml(std::span<const uint8_t> blob, const Options &options);
 
 
 // Profiles keyed by DT compatible. A profile device (an entry of DIR/<soc>/devices.yaml) is
@@ -131,10 +124,12 @@ std::expected<std::string, DtbError> dtbToYaml(std::span<const uint8_t> blob, co
 // Files that fail to load are bad input (FILE:LINE:COLUMN: error: ...).
 Result<std::vector<ProfileDevice>> profilesFromFiles(std::span<const InputFile> files);
 
-// A whole file (a .dtb, /sys/firmware/fdt), or nullopt when it cannot be read.
-std::optional<std::string> readBlob(const std::string &path);
+// A whole file (a .dtb, /sys/firmware/fdt), or a FileError (the path and errno) when it cannot be
+// read.
+Result<std::string> readBlob(const std::string &path);
 
-// Reads DIR/*/devices.yaml (subfolders in byte order), then profilesFromFiles().
+// Reads DIR/*/devices.yaml (subfolders in byte order), then profilesFromFiles(). A folder that
+// cannot be listed or a profile that cannot be read is a FileError.
 Result<std::vector<ProfileDevice>> loadProfiles(const std::string &dir);
 
 } // namespace heapsolve::devicetree

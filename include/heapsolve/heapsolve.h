@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * heapsolve C API: load a system description (schema-1 YAML files), solve one of its buffers,
- * read where and how to allocate it, or why it cannot be shared as described.
+ * read where and how to allocate it, or why it cannot be shared as described; allocate a solved
+ * plan (dma-buf fds with their layout); describe this machine's heaps (probe).
  *
  * Conventions:
  * - Handles are opaque. Every handle a function returns through an out-parameter is owned by the
@@ -36,27 +37,35 @@ typedef enum heapsolve_status {
 	HEAPSOLVE_ERROR_BAD_INPUT = 1,
 	/* The buffer cannot be shared as described; the plan handle still holds the conflict. */
 	HEAPSOLVE_ERROR_UNSATISFIABLE = 2,
-	/* The operating system refused (e.g. a file cannot be read); the message names errno. */
+	/* The operating system refused (a file cannot be read, a heap refused the allocation); the
+	 * message names the node and errno, heapsolve_error_errno() gives errno. */
 	HEAPSOLVE_ERROR_SYSTEM = 3,
-	/* The call itself is wrong: a NULL argument, an unknown buffer name. */
+	/* The call itself is wrong: a NULL argument, an unknown buffer name, allocating a conflict. */
 	HEAPSOLVE_ERROR_USAGE = 4,
 	HEAPSOLVE_ERROR_NO_MEMORY = 5,
+	/* heapsolve refused the allocation itself, before any kernel was asked: one buffer above
+	 * 1 GiB, all of them above half of MemTotal, a backend with no device. */
+	HEAPSOLVE_ERROR_LIMIT = 6,
 } heapsolve_status;
 
 typedef struct heapsolve_error heapsolve_error;
 typedef struct heapsolve_system heapsolve_system;
 /* The answer for one buffer: a plan (heap, size, planes) or a conflict (culprits, explanation). */
 typedef struct heapsolve_plan heapsolve_plan;
+/* The dma-bufs of one allocated plan, owned by the handle: freeing it closes them. */
+typedef struct heapsolve_allocation heapsolve_allocation;
 
 /* The library's MAJOR.MINOR.PATCH, as it was built: HEAPSOLVE_VERSION_STRING of the
  * <heapsolve/version.h> installed with it. */
 HEAPSOLVE_API const char *heapsolve_version(void);
-/* "ok", "bad-input", "unsatisfiable", "system", "usage", "no-memory"; "unknown" otherwise. */
+/* "ok", "bad-input", "unsatisfiable", "system", "usage", "no-memory", "limit"; "unknown" otherwise. */
 HEAPSOLVE_API const char *heapsolve_status_name(heapsolve_status status);
 
 HEAPSOLVE_API heapsolve_status heapsolve_error_code(const heapsolve_error *error);
 /* The explanation, one or more lines without a trailing newline. */
 HEAPSOLVE_API const char *heapsolve_error_message(const heapsolve_error *error);
+/* The kernel's errno for HEAPSOLVE_ERROR_SYSTEM (ENOENT, EACCES, ENOMEM...); 0 otherwise. */
+HEAPSOLVE_API int heapsolve_error_errno(const heapsolve_error *error);
 HEAPSOLVE_API void heapsolve_error_free(heapsolve_error *error);
 
 /* Reads and merges `count` files in order (board, devices, pipeline...). Errors cite the paths as
@@ -119,6 +128,61 @@ HEAPSOLVE_API const char *heapsolve_plan_suggestion(const heapsolve_plan *plan);
  * [0x0, 0x100000000), at board.yaml:31"), then the suggestion. A plan: what the users' rules
  * changed from the format's natural layout, one per line (possibly ""). */
 HEAPSOLVE_API const char *heapsolve_plan_explain(const heapsolve_plan *plan);
+
+/*
+ * Allocates the solved `plan` of `system`: heapsolve_plan_count() dma-bufs of heapsolve_plan_size()
+ * bytes each, all from one heap - the plan's, or the next eligible one when the kernel refuses
+ * with EACCES, ENOENT or ENOMEM. The system's policy decides whether a DRM primary node may be
+ * opened. Each dma-buf is named after the buffer (DMA_BUF_SET_NAME) where the kernel allows.
+ * - HEAPSOLVE_OK: *allocation holds the fds, to be freed with heapsolve_allocation_free().
+ * - HEAPSOLVE_ERROR_SYSTEM (the last heap's errno and node), HEAPSOLVE_ERROR_LIMIT, or
+ *   HEAPSOLVE_ERROR_USAGE (NULL argument, a plan holding a conflict); *allocation is NULL and no
+ *   fd stays open.
+ */
+HEAPSOLVE_API heapsolve_status heapsolve_allocate(const heapsolve_system *system, const heapsolve_plan *plan,
+						  heapsolve_allocation **allocation, heapsolve_error **error);
+/* Closes every fd the handle still owns. */
+HEAPSOLVE_API void heapsolve_allocation_free(heapsolve_allocation *allocation);
+
+/* The heap the buffers came from and its backend; NULL for a NULL handle. */
+HEAPSOLVE_API const char *heapsolve_allocation_heap(const heapsolve_allocation *allocation);
+HEAPSOLVE_API const char *heapsolve_allocation_backend(const heapsolve_allocation *allocation);
+/* Heaps that refused before it, one sentence each, "" when none. */
+HEAPSOLVE_API const char *heapsolve_allocation_fallbacks(const heapsolve_allocation *allocation);
+/* The number of dma-bufs (the plan's count). */
+HEAPSOLVE_API size_t heapsolve_allocation_buffer_count(const heapsolve_allocation *allocation);
+/* The dma-buf fd of buffer `index` (O_RDWR | O_CLOEXEC), owned by the handle; -1 when out of range
+ * or released. */
+HEAPSOLVE_API int heapsolve_allocation_fd(const heapsolve_allocation *allocation, size_t index);
+/* Hands the fd of buffer `index` to the caller, who closes it; the handle forgets it (later
+ * heapsolve_allocation_fd() calls give -1). -1 when out of range or already released. */
+HEAPSOLVE_API int heapsolve_allocation_release_fd(heapsolve_allocation *allocation, size_t index);
+/* Bytes the kernel gave for buffer `index` (>= heapsolve_plan_size(), page-rounded); 0 out of range. */
+HEAPSOLVE_API uint64_t heapsolve_allocation_size(const heapsolve_allocation *allocation, size_t index);
+/* The dma-buf's exporter as /proc/self/fdinfo names it ("system", "udmabuf", ...); "" when unknown. */
+HEAPSOLVE_API const char *heapsolve_allocation_exporter(const heapsolve_allocation *allocation, size_t index);
+/* The layout, the same for every buffer: the plan's planes with their offset and stride in bytes. */
+HEAPSOLVE_API size_t heapsolve_allocation_plane_count(const heapsolve_allocation *allocation);
+HEAPSOLVE_API uint64_t heapsolve_allocation_offset(const heapsolve_allocation *allocation, size_t plane);
+HEAPSOLVE_API uint64_t heapsolve_allocation_stride(const heapsolve_allocation *allocation, size_t plane);
+
+/* heapsolve_probe() flags. */
+enum {
+	/* Also open DRM primary nodes (/dev/dri/cardN) briefly, for dumb-buffer heaps and KMS planes,
+	 * as `heapsolve probe` does. Without it no primary node is opened: the first opener of one
+	 * becomes DRM master when no compositor holds it. */
+	HEAPSOLVE_PROBE_PRIMARY_NODES = 1 << 0,
+};
+
+/*
+ * Describes this machine's memory and heaps (DMA-BUF heaps, udmabuf, DRM render nodes) as
+ * schema-1 YAML, the text `heapsolve probe` prints; `flags` is 0 or HEAPSOLVE_PROBE_PRIMARY_NODES.
+ * On success *yaml is a new NUL-terminated string, freed with heapsolve_string_free();
+ * HEAPSOLVE_ERROR_SYSTEM when nothing at all could be read (the message lists why); *yaml is NULL
+ * then.
+ */
+HEAPSOLVE_API heapsolve_status heapsolve_probe(unsigned flags, char **yaml, heapsolve_error **error);
+HEAPSOLVE_API void heapsolve_string_free(char *string);
 
 #ifdef __cplusplus
 }

@@ -27,7 +27,11 @@ Result<System> parseSystem(std::span<const InputFile> files);
 // every addition of 2026-12, so nothing read is refused after parsing.
 Result<System> loadSystem(std::span<const InputFile> files);
 
-// Reads the files from disk, then loadSystem(). A file that cannot be read is a ParseError at FILE.
+// Reads the files from disk (through the O_CLOEXEC reader, adapters/fd/read_file.h). A file that
+// cannot be read (missing, a directory, not permitted) is a FileError, cited as FILE:1:1.
+Result<std::vector<InputFile>> readInputFiles(std::span<const std::string> paths);
+
+// readInputFiles(), then loadSystem().
 Result<System> loadSystemFromPaths(std::span<const std::string> paths);
 
 } // namespace heapsolve

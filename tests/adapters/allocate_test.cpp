@@ -31,8 +31,8 @@ public:
 		if (!q.empty())
 			q.pop_front();
 		if (err)
-			return std::unexpected(Error(SystemError{ "FAKE_ALLOC len=" + std::to_string(plan.size) + " on",
-								  "/fake/" + heap.name, err }));
+			return std::unexpected(
+				Error(SystemError{ "ioctl FAKE_ALLOC", "/fake/" + heap.name, err, { heap.name, plan.size, 0 } }));
 		DmaBuf b;
 		b.fd = UniqueFd(memfd_create("fake", MFD_CLOEXEC));
 		b.size = plan.size;
@@ -77,6 +77,14 @@ TEST(FallsBack, OnlyOnRefusalsAnotherHeapCanFix)
 	EXPECT_FALSE(fallsBack(EINVAL));
 	EXPECT_FALSE(fallsBack(ENOTTY));
 	EXPECT_FALSE(fallsBack(EPERM));
+	// The library's own refusals: a size limit is the same at every heap; a backend without a
+	// device, or a driver giving too few bytes, is not.
+	EXPECT_TRUE(fallsBack(Error(SystemError{ "open", "/n", ENOENT, {} })));
+	EXPECT_FALSE(fallsBack(Error(SystemError{ "ioctl X", "/n", EINVAL, {} })));
+	EXPECT_FALSE(fallsBack(Error(LimitError{ Limit::BufferSize, kMaxBufferSize, "", "/n", {} })));
+	EXPECT_FALSE(fallsBack(Error(LimitError{ Limit::MemoryShare, 1, "", "/n", {} })));
+	EXPECT_TRUE(fallsBack(Error(LimitError{ Limit::NoDevice, 0, "drm-dumb", "/dev/dri", {} })));
+	EXPECT_TRUE(fallsBack(Error(LimitError{ Limit::ShortBuffer, 4096, "drm-dumb", "/dev/dri/card0", {} })));
 }
 
 TEST(AllocatePlan, ChosenHeapServesAllBuffers)
@@ -99,8 +107,8 @@ TEST(AllocatePlan, EaccesFallsBackAndSaysSo)
 	ASSERT_TRUE(a) << a.error().message();
 	EXPECT_EQ(a->heap, kSystem);
 	ASSERT_EQ(a->fallbacks.size(), 1u);
-	EXPECT_EQ(a->fallbacks[0], "heap 'reserved' refused (FAKE_ALLOC len=3137536 on /fake/reserved: Permission "
-				   "denied (errno 13)); trying heap 'system'");
+	EXPECT_EQ(a->fallbacks[0], "heap 'reserved' refused (ioctl FAKE_ALLOC /fake/reserved (3137536 bytes from heap "
+				   "'reserved'): Permission denied (errno 13)); trying heap 'system'");
 }
 
 TEST(AllocatePlan, EnoentFallsBackAcrossBackends)
@@ -154,11 +162,13 @@ TEST(AllocatePlan, EveryHeapRefusingReportsTheLastWithEachRefusal)
 	const auto &e = std::get<SystemError>(a.error().detail());
 	EXPECT_EQ(e.err, EACCES);
 	EXPECT_EQ(e.path, "/fake/system");
-	EXPECT_EQ(e.op, "FAKE_ALLOC len=3137536 on");
+	EXPECT_EQ(e.op, "ioctl FAKE_ALLOC");
+	EXPECT_EQ(e.request.heap, "system");
+	EXPECT_EQ(e.request.size, 3137536u);
 	EXPECT_EQ(a.error().message(),
-		  "error: FAKE_ALLOC len=3137536 on /fake/system: Permission denied (errno 13)\n"
-		  "  while falling back from heap 'reserved', which refused: FAKE_ALLOC len=3137536 on "
-		  "/fake/reserved: Cannot allocate memory (errno 12)\n"
+		  "error: ioctl FAKE_ALLOC /fake/system (3137536 bytes from heap 'system'): Permission denied (errno 13)\n"
+		  "  while falling back from heap 'reserved', which refused: ioctl FAKE_ALLOC /fake/reserved (3137536 "
+		  "bytes from heap 'reserved'): Cannot allocate memory (errno 12)\n"
 		  "  while allocating 1 x 3137536 bytes for buffer 'decoded' from heap 'system'");
 }
 
@@ -169,10 +179,15 @@ TEST(AllocatePlan, OversizedRequestNeverReachesAnAdapter)
 	p.size = kMaxBufferSize + 4096;
 	auto a = allocatePlan(p, f.adapters);
 	ASSERT_FALSE(a);
-	const auto &e = std::get<SystemError>(a.error().detail());
-	EXPECT_EQ(e.err, ENOMEM);
+	ASSERT_TRUE(a.error().limit()) << a.error().message();
+	const LimitError &e = *a.error().limit();
+	EXPECT_EQ(e.limit, Limit::BufferSize);
+	EXPECT_EQ(e.bound, kMaxBufferSize);
 	EXPECT_EQ(e.path, "/dev/dma_heap/reserved");
-	EXPECT_NE(e.op.find("1 x 1073745920 bytes"), std::string::npos) << e.op;
+	EXPECT_EQ(e.request.heap, "reserved");
+	EXPECT_EQ(e.request.size, kMaxBufferSize + 4096);
+	EXPECT_EQ(e.request.count, 1u);
+	EXPECT_EQ(a.error().err(), 0) << "the library's own refusal invents no errno";
 	EXPECT_EQ(f.heaps->calls, 0);
 
 	// Many buffers that together exceed half of the memory: refused as well.
@@ -180,29 +195,37 @@ TEST(AllocatePlan, OversizedRequestNeverReachesAnAdapter)
 	p.count = UINT64_MAX / kMaxBufferSize;
 	a = allocatePlan(p, f.adapters);
 	ASSERT_FALSE(a);
-	EXPECT_NE(std::get<SystemError>(a.error().detail()).op.find("above half of MemTotal"), std::string::npos);
+	ASSERT_TRUE(a.error().limit()) << a.error().message();
+	EXPECT_EQ(a.error().limit()->limit, Limit::MemoryShare);
 	EXPECT_EQ(f.heaps->calls, 0);
 }
 
 TEST(BoundRequest, HalfOfTheMemTotalGivenAndOneGiBPerBuffer)
 {
 	const uint64_t mem = uint64_t(1) << 30; // half: 512 MiB
-	EXPECT_TRUE(boundRequest(uint64_t(256) << 20, 2, "/n", mem)) << "exactly half is allowed";
-	auto over = boundRequest((uint64_t(256) << 20) + 4096, 2, "/n", mem);
+	EXPECT_TRUE(boundRequest({ "h", uint64_t(256) << 20, 2 }, "/n", mem)) << "exactly half is allowed";
+	auto over = boundRequest({ "h", (uint64_t(256) << 20) + 4096, 2 }, "/n", mem);
 	ASSERT_FALSE(over);
-	const auto &e = std::get<SystemError>(over.error().detail());
-	EXPECT_EQ(e.err, ENOMEM);
+	ASSERT_TRUE(over.error().limit()) << over.error().message();
+	const LimitError &e = *over.error().limit();
+	EXPECT_EQ(e.limit, Limit::MemoryShare);
+	EXPECT_EQ(e.bound, mem / 2);
 	EXPECT_EQ(e.path, "/n");
-	EXPECT_EQ(e.op, "request 2 x 268439552 bytes (above half of MemTotal, 536870912 bytes) at");
-	EXPECT_FALSE(boundRequest(4096, UINT64_MAX, "/n", mem)) << "count * size must not wrap around";
-	EXPECT_TRUE(boundRequest(kMaxBufferSize, 1000, "/n", 0)) << "MemTotal unknown: only the per-buffer limit";
-	auto big = boundRequest(kMaxBufferSize + 1, 1, "/n", 0);
+	EXPECT_EQ(e.request.size, (uint64_t(256) << 20) + 4096);
+	EXPECT_EQ(e.request.count, 2u);
+	EXPECT_EQ(over.error().message(),
+		  "error: refused 2 x 268439552 bytes from heap 'h' at /n: above half of MemTotal, 536870912 bytes");
+	EXPECT_FALSE(boundRequest({ "h", 4096, UINT64_MAX }, "/n", mem)) << "count * size must not wrap around";
+	EXPECT_TRUE(boundRequest({ "h", kMaxBufferSize, 1000 }, "/n", 0)) << "MemTotal unknown: only the per-buffer limit";
+	auto big = boundRequest({ "h", kMaxBufferSize + 1, 1 }, "/n", 0);
 	ASSERT_FALSE(big);
-	EXPECT_NE(std::get<SystemError>(big.error().detail()).op.find("above heapsolve's limit of 1073741824 bytes per buffer"),
-		  std::string::npos);
-	auto empty = boundRequest(0, 1, "/n", mem);
+	EXPECT_EQ(big.error().limit()->limit, Limit::BufferSize);
+	EXPECT_EQ(big.error().limit()->bound, 1073741824u);
+	EXPECT_EQ(big.error().summary(),
+		  "refused 1073741825 bytes from heap 'h' at /n: above heapsolve's limit of 1073741824 bytes per buffer");
+	auto empty = boundRequest({ "h", 0, 1 }, "/n", mem);
 	ASSERT_FALSE(empty);
-	EXPECT_NE(std::get<SystemError>(empty.error().detail()).op.find("an empty buffer"), std::string::npos);
+	EXPECT_EQ(empty.error().limit()->limit, Limit::EmptyBuffer);
 }
 
 // memTotal() reads sysinfo(2) instead of /proc/meminfo: the same figure.
@@ -225,8 +248,12 @@ TEST(AllocatePlan, DrmDumbWithoutTheTokenIsRefusedNotReached)
 	const HeapChoice dumb{ "vkms-dumb", Backend::DrmDumb, "/dev/dri/card0" };
 	auto a = allocatePlan(plan(1, { dumb, kSystem }), f.adapters);
 	ASSERT_FALSE(a);
-	EXPECT_NE(a.error().message().find("needs the drm-dumb backend, which this caller was not given"), std::string::npos)
-		<< a.error().message();
+	ASSERT_TRUE(a.error().limit()) << a.error().message();
+	EXPECT_EQ(a.error().limit()->limit, Limit::Backend);
+	EXPECT_EQ(a.error().limit()->backend, "drm-dumb");
+	EXPECT_EQ(a.error().limit()->request.heap, "vkms-dumb");
+	EXPECT_EQ(a.error().message(), "error: refused: heap 'vkms-dumb' needs the drm-dumb backend, which this caller "
+				       "was not given\n  while allocating buffer 'decoded'");
 	EXPECT_EQ(f.heaps->calls, 0);
 }
 
@@ -256,10 +283,9 @@ TEST(AllocatePlan, FakeHeapDirectoryFallsBackOnENOENT)
 	const auto &e = std::get<SystemError>(a.error().detail());
 	EXPECT_EQ(e.err, ENOTTY) << "a regular file is no heap: the ioctl fails";
 	EXPECT_EQ(e.path, t.path("heaps/notaheap"));
-	EXPECT_NE(a.error().message().find("falling back from heap 'gone', which refused: open " + t.path("heaps/gone") +
-					   ": No such file or directory (errno 2)"),
-		  std::string::npos)
-		<< a.error().message();
+	EXPECT_EQ(e.op, "ioctl DMA_HEAP_IOCTL_ALLOC");
+	EXPECT_EQ(a.error().frames().at(0), "falling back from heap 'gone', which refused: open " + t.path("heaps/gone") +
+						    " (3137536 bytes from heap 'gone'): No such file or directory (errno 2)");
 	EXPECT_EQ(test::openFdCount(), before);
 }
 

@@ -177,9 +177,11 @@ TEST(DmaHeapAllocate, NotAHeapIsENOTTYAndNamesTheRequest)
 	ASSERT_FALSE(b);
 	const auto &e = std::get<SystemError>(b.error().detail());
 	EXPECT_EQ(e.err, ENOTTY);
-	EXPECT_EQ(e.op, "DMA_HEAP_IOCTL_ALLOC len=8192 on");
-	EXPECT_EQ(b.error().message(), "error: DMA_HEAP_IOCTL_ALLOC len=8192 on " + t.path("heaps/plainfile") +
-					       ": Inappropriate ioctl for device (errno 25)");
+	EXPECT_EQ(e.op, "ioctl DMA_HEAP_IOCTL_ALLOC");
+	EXPECT_EQ(e.request.heap, "plainfile");
+	EXPECT_EQ(e.request.size, 8192u);
+	EXPECT_EQ(b.error().message(), "error: ioctl DMA_HEAP_IOCTL_ALLOC " + t.path("heaps/plainfile") +
+					       " (8192 bytes from heap 'plainfile'): Inappropriate ioctl for device (errno 25)");
 	EXPECT_EQ(test::openFdCount(), before) << "the heap fd is closed on failure too";
 	EXPECT_EQ(a.openNodes(), 0u) << "a node that is not a heap is not kept";
 }
@@ -190,9 +192,11 @@ TEST(DmaHeapAllocate, HugeRequestIsRefusedBeforeTheKernel)
 	DmaHeapAdapter a({ "/nonexistent", "", "" });
 	auto b = a.allocate(planOf(kMaxBufferSize + 1, "system"), HeapChoice{ "system", Backend::DmaHeap, "" });
 	ASSERT_FALSE(b);
-	const auto &e = std::get<SystemError>(b.error().detail());
-	EXPECT_EQ(e.err, ENOMEM);
-	EXPECT_NE(e.op.find("above heapsolve's limit of 1073741824 bytes per buffer"), std::string::npos) << e.op;
+	ASSERT_TRUE(b.error().limit()) << b.error().message();
+	const LimitError &e = *b.error().limit();
+	EXPECT_EQ(e.limit, Limit::BufferSize);
+	EXPECT_EQ(e.bound, 1073741824u);
+	EXPECT_EQ(e.request.size, kMaxBufferSize + 1);
 	EXPECT_EQ(e.path, "/nonexistent/system");
 }
 
@@ -360,7 +364,7 @@ TEST_F(RealDmaHeap, MissingHeapIsENOENT)
 	DmaHeapAdapter a;
 	auto b = a.allocate(planOf(4096, "no-such-heap"), HeapChoice{ "no-such-heap", Backend::DmaHeap, "" });
 	ASSERT_FALSE(b);
-	EXPECT_EQ(std::get<SystemError>(b.error().detail()).err, ENOENT);
+	EXPECT_EQ(b.error().err(), ENOENT) << b.error().message();
 }
 
 } // namespace

@@ -35,6 +35,13 @@ expect_status 2 "$bin" check
 expect_status 2 "$bin" check --frobnicate x.yaml
 expect_status 2 "$bin" check /nonexistent.yaml
 expect_grep "$TEST_TMPDIR/err" "^/nonexistent.yaml:1:1: error: cannot read"
+# What a new user tries: a directory for a file, YAML nested 100,000 deep. Each says what it is.
+mkdir -p "$TEST_TMPDIR/adir"
+expect_status 2 "$bin" check "$TEST_TMPDIR/adir"
+expect_grep "$TEST_TMPDIR/err" "^$TEST_TMPDIR/adir:1:1: error: cannot read: Is a directory$"
+head -c 100000 /dev/zero | tr '\0' '[' >"$TEST_TMPDIR/deep.yaml"
+expect_status 2 "$bin" check "$TEST_TMPDIR/deep.yaml"
+expect_grep "$TEST_TMPDIR/err" "^$TEST_TMPDIR/deep.yaml:1:65: error: nesting deeper than 64 levels$"
 
 cat >"$TEST_TMPDIR/ok.yaml" <<'YAML'
 version: 1

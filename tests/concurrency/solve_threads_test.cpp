@@ -105,11 +105,11 @@ public:
 	{
 		// Every third call on the first heap is "full": fallback runs concurrently too.
 		if (heap.name == "first" && calls_.fetch_add(1) % 3 == 0)
-			return std::unexpected(Error(SystemError{ "FAKE_ALLOC on", "/fake/first", ENOMEM }));
+			return std::unexpected(Error(SystemError{ "ioctl FAKE_ALLOC", "/fake/first", ENOMEM, {} }));
 		DmaBuf b;
 		b.fd = UniqueFd(memfd_create("counting", MFD_CLOEXEC));
 		if (!b.fd.isValid())
-			return std::unexpected(Error(SystemError{ "memfd_create", "-", errno }));
+			return std::unexpected(Error(SystemError{ "memfd_create", "", errno, {} }));
 		b.size = plan.size;
 		b.heap = heap.name;
 		b.exporter = "fake";

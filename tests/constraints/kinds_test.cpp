@@ -22,7 +22,8 @@ TEST(Alignment, MergeBeyond64BitsIsAConflict)
 	const uint64_t bigPrime = 18446744073709551557u; // the largest prime below 2^64
 	auto m = merge(Alignment{ bigPrime, 1, 1, 1 }, Alignment{ 3, 1, 1, 1 });
 	ASSERT_FALSE(m);
-	EXPECT_NE(m.error().why.find("does not fit in 64 bits"), std::string::npos);
+	ASSERT_TRUE(m.error().overflow()) << m.error().message();
+	EXPECT_EQ(m.error().overflow()->what.rfind("the common multiple of the alignments", 0), 0u);
 }
 
 TEST(Alignment, MergeLaws)
@@ -83,7 +84,9 @@ TEST(CacheMode, AnyIsNeutralCachedWithUncachedConflicts)
 	EXPECT_EQ(merge(CacheMode{ V::Uncached }, CacheMode{ V::Any })->value, V::Uncached);
 	auto c = merge(CacheMode{ V::Cached }, CacheMode{ V::Uncached });
 	ASSERT_FALSE(c);
-	EXPECT_EQ(c.error().why, "cached and uncached mappings cannot both hold");
+	ASSERT_TRUE(c.error().mergeConflict()) << c.error().message();
+	EXPECT_EQ(c.error().mergeConflict()->kind, "cache");
+	EXPECT_EQ(c.error().mergeConflict()->why, "cached and uncached mappings cannot both hold");
 	testing::expectMergeLaws<CacheMode>({ { V::Any }, { V::Cached }, { V::Uncached } });
 }
 
@@ -146,8 +149,11 @@ TEST(Sourced, AConflictNamesEveryWriterOfItsKind)
 	using V = CacheMode::Value;
 	auto m = merge(Sourced<CacheMode>::of({ V::Cached }, 0), Sourced<CacheMode>::of({ V::Uncached }, 2));
 	ASSERT_FALSE(m);
-	EXPECT_EQ(m.error().why, "cached and uncached mappings cannot both hold");
-	EXPECT_EQ(m.error().culprits, Writers::of(0) | Writers::of(2));
+	const MergeConflict *c = m.error().mergeConflict();
+	ASSERT_TRUE(c) << m.error().message();
+	EXPECT_EQ(c->kind, "cache");
+	EXPECT_EQ(c->why, "cached and uncached mappings cannot both hold");
+	EXPECT_EQ(c->culprits, Writers::of(0) | Writers::of(2));
 
 	// The fold the solver runs: writers before and after the point of conflict are culprits, a
 	// writer who restricts nothing (`any`) is not.

@@ -26,25 +26,37 @@ MergeResult<K> mergeResults(const MergeResult<K> &a, const MergeResult<K> &b)
 	return merge(*a, *b);
 }
 
+// A MergeConflict's culprits; none for an error of another family (an alignment's overflow).
+inline Writers culpritsOf(const Error &e)
+{
+	const MergeConflict *c = e.mergeConflict();
+	return c ? c->culprits : Writers{};
+}
+
 // For sourced values: a conflict on either side absorbs the other side's writers.
 template<ConstraintKind K>
 MergeResult<Sourced<K>> mergeResults(MergeResult<Sourced<K>> a, const MergeResult<Sourced<K>> &b)
 {
 	if (!b) {
-		const Writers all = (a ? a->by : a.error().culprits) | b.error().culprits;
-		return std::unexpected(MergeConflict{ b.error().why, all });
+		Error e = b.error();
+		if (MergeConflict *c = e.mergeConflict())
+			c->culprits |= a ? a->by : culpritsOf(a.error());
+		return std::unexpected(std::move(e));
 	}
 	mergeInto(a, b->value, b->by);
 	return a;
 }
 
-// Equal values, or both conflicts naming the same culprits (the texts may differ by order).
+// Equal values, or errors of one family naming the same culprits (the texts may differ by order).
 template<ConstraintKind K>
 bool sameResult(const MergeResult<K> &a, const MergeResult<K> &b)
 {
 	if (a.has_value() != b.has_value())
 		return false;
-	return a ? *a == *b : a.error().culprits == b.error().culprits;
+	if (a)
+		return *a == *b;
+	return a.error().detail().index() == b.error().detail().index() &&
+	       culpritsOf(a.error()) == culpritsOf(b.error());
 }
 
 template<ConstraintKind K>

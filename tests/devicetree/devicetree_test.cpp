@@ -26,15 +26,25 @@ DtbBuilder root64()
 Description importOk(const std::vector<uint8_t> &blob, const Options &options = {})
 {
 	auto d = importDtb(blob, options);
-	EXPECT_TRUE(d.has_value()) << (d ? "" : d.error().message("t.dtb"));
+	EXPECT_TRUE(d.has_value()) << (d ? "" : d.error().message());
 	return d ? *d : Description{};
 }
 
+// The error of a bad blob, in file "t.dtb" (the name importDtb() gives it is Options::sourceName).
 DtbError importBad(const std::vector<uint8_t> &blob)
 {
-	auto d = importDtb(blob, Options{});
+	Options options;
+	options.sourceName = "t.dtb";
+	auto d = importDtb(blob, options);
 	EXPECT_FALSE(d.has_value());
-	return d ? DtbError{} : d.error();
+	EXPECT_TRUE(d || d.error().dtb()) << d.error().message();
+	return d || !d.error().dtb() ? DtbError{} : *d.error().dtb();
+}
+
+// What the command line prints.
+std::string message(const DtbError &e)
+{
+	return Error(e).message();
 }
 
 // The output must load: schema 1 as `check` reads it (capacity left out until the loader has it).
@@ -422,7 +432,7 @@ TEST(BadInput, InterconnectsLoopNamesTheNode)
 	b.strings("interconnect-names", { "dma-mem" }).flag("dma-ranges").end();
 	b.begin("dev").strings("compatible", { "x,y" }).cells("interconnects", { 1 }).strings("interconnect-names", { "dma-mem" }).end();
 	const DtbError e = importBad(b.finish());
-	EXPECT_EQ(e.message("t.dtb"), "t.dtb: error: /a: interconnects: a loop of DMA parents (dma-mem)");
+	EXPECT_EQ(message(e), "t.dtb: error: /a: interconnects: a loop of DMA parents (dma-mem)");
 }
 
 TEST(BadInput, CellCountOutOfRange)
@@ -439,24 +449,24 @@ TEST(BadInput, ValuePast2To64)
 	DtbBuilder b;
 	b.cells("#address-cells", { 3 }).cells("#size-cells", { 1 });
 	b.begin("memory@0").strings("device_type", { "memory" }).cells("reg", { 1, 0, 0, 0x1000 }).end();
-	EXPECT_EQ(importBad(b.finish()).message("t.dtb"), "t.dtb: error: /memory@0: reg: a 3-cell value past 2^64");
+	EXPECT_EQ(message(importBad(b.finish())), "t.dtb: error: /memory@0: reg: a 3-cell value past 2^64");
 
 	auto c = root64();
 	c.begin("memory@0").strings("device_type", { "memory" }).cells("reg", { 0xffffffff, 0xfffff000, 0, 0x2000 }).end();
-	EXPECT_EQ(importBad(c.finish()).message("t.dtb"), "t.dtb: error: /memory@0: reg: base 0xfffffffffffff000 + size 0x2000 is past 2^64");
+	EXPECT_EQ(message(importBad(c.finish())), "t.dtb: error: /memory@0: reg: base 0xfffffffffffff000 + size 0x2000 is past 2^64");
 }
 
 TEST(BadInput, TruncatedWrongMagicAndCorruptStructure)
 {
 	auto good = rpiLike(true).finish();
 	std::vector<uint8_t> truncated(good.begin(), good.begin() + 100);
-	EXPECT_EQ(importBad(truncated).message("t.dtb"),
+	EXPECT_EQ(message(importBad(truncated)),
 		  "t.dtb: error: byte offset 100: truncated: the header says the blob is " + std::to_string(good.size()) + " bytes");
 	std::vector<uint8_t> tiny(good.begin(), good.begin() + 10);
 	EXPECT_EQ(importBad(tiny).where, "byte offset 10");
 	auto magic = good;
 	magic[0] = 0;
-	EXPECT_EQ(importBad(magic).message("t.dtb"), "t.dtb: error: byte offset 0: wrong magic 0xdfeed (a DTB starts with 0xd00dfeed)");
+	EXPECT_EQ(message(importBad(magic)), "t.dtb: error: byte offset 0: wrong magic 0xdfeed (a DTB starts with 0xd00dfeed)");
 	// The first tag of the structure block (FDT_BEGIN_NODE) becomes 0x7: not a tag.
 	auto corrupt = good;
 	const uint32_t structOff = fdt_off_dt_struct(good.data());
@@ -476,7 +486,7 @@ TEST(BadInput, Version15RootNameWithoutSlash)
 	b.begin("memory@40000000").strings("device_type", { "memory" }).cells("reg", { 0, 0x40000000, 0, 0x40000000 }).end();
 	const std::vector<uint8_t> blob = b.finishAsVersion(15);
 	const uint32_t structOff = fdt_off_dt_struct(blob.data());
-	EXPECT_EQ(importBad(blob).message("t.dtb"), "t.dtb: error: byte offset " + std::to_string(structOff + 4) +
+	EXPECT_EQ(message(importBad(blob)), "t.dtb: error: byte offset " + std::to_string(structOff + 4) +
 							    ": the root node's name has no '/', but a version 15 DTB names each node by its "
 							    "full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
 	// A NOP before the root: fdt_check_full reaches the root at the next tag, and so does the check.
@@ -513,7 +523,7 @@ TEST(BadInput, PropertyLengthThatLeadsBackwards)
 		auto bad = blob;
 		const fdt32_t be = cpu_to_fdt32(len);
 		std::memcpy(bad.data() + structOff + 12, &be, 4);
-		EXPECT_EQ(importBad(bad).message("t.dtb"), "t.dtb: error: byte offset " + std::to_string(structOff + 12) +
+		EXPECT_EQ(message(importBad(bad)), "t.dtb: error: byte offset " + std::to_string(structOff + 12) +
 								   ": a property length of " + std::to_string(len) +
 								   " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
 	}
@@ -521,7 +531,7 @@ TEST(BadInput, PropertyLengthThatLeadsBackwards)
 
 TEST(BadInput, EmptyInput)
 {
-	EXPECT_EQ(importBad({}).message("t.dtb"), "t.dtb: error: byte offset 0: truncated: a DTB header is 40 bytes");
+	EXPECT_EQ(message(importBad({})), "t.dtb: error: byte offset 0: truncated: a DTB header is 40 bytes");
 }
 
 } // namespace

@@ -84,7 +84,7 @@ head -c 60 "$tmp/board.dtb" > "$tmp/short.dtb"
 "$hs" probe --dtb "$tmp/short.dtb" > "$tmp/out" 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "^$tmp/short.dtb: error: byte offset 60: truncated" "$tmp/err" && ok || fail "truncated: $(cat "$tmp/err")"
 "$hs" probe --dtb "$tmp/missing.dtb" > "$tmp/out" 2> "$tmp/err"
-[ $? -eq 2 ] && grep -q "missing.dtb: error: cannot read the file" "$tmp/err" && ok || fail "missing file"
+[ $? -eq 2 ] && grep -q "^$tmp/missing.dtb:1:1: error: cannot read: No such file or directory$" "$tmp/err" && ok || fail "missing file"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

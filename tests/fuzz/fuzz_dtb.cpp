@@ -17,9 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	auto d = devicetree::importDtb(std::span<const uint8_t>(data, size), options);
 	const std::vector<InputFile> blob{ InputFile{ "input.dtb", std::string(reinterpret_cast<const char *>(data), size) } };
 	if (!d) {
-		const devicetree::DtbError &e = d.error();
-		if (e.what.empty() || (e.where.empty() || (e.where[0] != '/' && e.where.rfind("byte offset ", 0) != 0)))
-			fuzz::violated("an error without a node path or byte offset: " + e.message("input.dtb"), blob);
+		const DtbError *e = d.error().dtb();
+		if (!e)
+			fuzz::violated("bad input that is not a DtbError: " + d.error().message(), blob);
+		else if (e->what.empty() || (e->where.empty() || (e->where[0] != '/' && e->where.rfind("byte offset ", 0) != 0)))
+			fuzz::violated("an error without a node path or byte offset: " + d.error().message(), blob);
 		return 0;
 	}
 	// What the importer promises: every output loads.

@@ -14,13 +14,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	auto system = loadSystem(files);
 	if (!system) {
 		const Error &e = system.error();
-		if (!e.isParse())
+		// Bad input, placed: a ParseError or an OverflowError, at a position in one of the files.
+		const std::optional<Source> at = e.at();
+		if ((!e.parse() && !e.overflow()) || !at)
 			fuzz::violated("the loader returned a non-parse error: " + e.message(), files);
-		const ParseError &p = std::get<ParseError>(e.detail());
 		bool known = false;
 		for (const InputFile &f : files)
-			known |= p.at.file == f.name;
-		if (!known || p.what.empty())
+			known |= at->file == f.name;
+		if (!known || e.summary().empty())
 			fuzz::violated("a parse error that names no input file: " + e.message(), files);
 		return 0;
 	}

@@ -19,7 +19,7 @@ constraints/alignment.h
 constraints/cache_mode.h
 constraints/constraint_set.h
 constraints/format.h'
-internal='^(adapters|constraints|render|solver)/'
+internal='^(adapters|constraints|log|render|solver)/'
 
 failures=0
 checked=0

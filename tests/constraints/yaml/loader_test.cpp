@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
@@ -321,7 +322,34 @@ TEST(Loader, UnreadableFileIsBadInput)
 	std::vector<std::string> paths{ "/nonexistent/board.yaml" };
 	auto r = loadSystemFromPaths(paths);
 	ASSERT_FALSE(r);
+	ASSERT_TRUE(r.error().file()) << r.error().message();
+	EXPECT_EQ(r.error().file()->path, "/nonexistent/board.yaml");
+	EXPECT_EQ(r.error().err(), ENOENT);
 	EXPECT_EQ(r.error().message(), "/nonexistent/board.yaml:1:1: error: cannot read: No such file or directory");
+}
+
+// A directory opens like a file, and std::ifstream then read it as an empty one ("empty file:
+// expected a mapping..."); read() says what it is (EISDIR).
+TEST(Loader, DirectoryGivenAsAFileSaysIsADirectory)
+{
+	const std::string dir = ::testing::TempDir();
+	std::vector<std::string> paths{ dir };
+	auto r = loadSystemFromPaths(paths);
+	ASSERT_FALSE(r);
+	ASSERT_TRUE(r.error().file()) << r.error().message();
+	EXPECT_EQ(r.error().err(), EISDIR);
+	EXPECT_EQ(r.error().message(), dir + ":1:1: error: cannot read: Is a directory");
+}
+
+// yaml-cpp's own guard stops at 2000 levels and says only "bad file"; the document builder stops
+// at kMaxDepth and says where and why.
+TEST(Loader, DeepNestingSaysHowDeep)
+{
+	EXPECT_EQ(errorOf(std::string(100000, '[')), "board.yaml:1:65: error: nesting deeper than 64 levels");
+	EXPECT_EQ(errorOf("version: 1\nheaps: " + std::string(100000, '{')),
+		  "board.yaml:2:71: error: nesting deeper than 64 levels");
+	// Nesting up to the limit is only as wrong as its content.
+	EXPECT_EQ(errorOf(std::string(64, '[') + std::string(64, ']')), "board.yaml:1:1: error: the top level must be a mapping");
 }
 
 } // namespace

@@ -88,6 +88,8 @@ void rules(std::ostringstream &out, const std::string &indent, const RuleSet &r)
 		out << indent << "formats: " << list(r.formats->value) << "\n";
 	if (r.modifiers && r.modifiers->written)
 		out << indent << "modifiers: " << list(r.modifiers->value) << "\n";
+	if (r.chromaStride && r.chromaStride->written)
+		out << indent << "chroma_stride: " << chromaStrideName(r.chromaStride->value) << "\n";
 	if (r.modifiersPerFormat && !r.modifiersPerFormat->value.empty()) {
 		// Per format, as KMS reports them (IN_FORMATS), one format a line.
 		out << indent << "modifiers:\n";

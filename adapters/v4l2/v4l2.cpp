@@ -29,14 +29,34 @@ struct Mapping {
 	uint32_t cpp;
 };
 constexpr Mapping kFormats[] = {
-	{ V4L2_PIX_FMT_XBGR32, "XRGB8888", 4 }, { V4L2_PIX_FMT_ABGR32, "ARGB8888", 4 }, { V4L2_PIX_FMT_RGBX32, "XBGR8888", 4 },
-	{ V4L2_PIX_FMT_RGBA32, "ABGR8888", 4 }, { V4L2_PIX_FMT_RGB24, "BGR888", 3 },    { V4L2_PIX_FMT_BGR24, "RGB888", 3 },
-	{ V4L2_PIX_FMT_RGB565, "RGB565", 2 },   { V4L2_PIX_FMT_YUYV, "YUYV", 2 },       { V4L2_PIX_FMT_YVYU, "YVYU", 2 },
-	{ V4L2_PIX_FMT_UYVY, "UYVY", 2 },       { V4L2_PIX_FMT_VYUY, "VYUY", 2 },       { V4L2_PIX_FMT_NV12, "NV12", 1 },
-	{ V4L2_PIX_FMT_NV21, "NV21", 1 },       { V4L2_PIX_FMT_NV16, "NV16", 1 },       { V4L2_PIX_FMT_NV61, "NV61", 1 },
-	{ V4L2_PIX_FMT_NV24, "NV24", 1 },       { V4L2_PIX_FMT_NV42, "NV42", 1 },       { V4L2_PIX_FMT_YUV420, "YUV420", 1 },
-	{ V4L2_PIX_FMT_YVU420, "YVU420", 1 },   { V4L2_PIX_FMT_YUV422P, "YUV422", 1 },  { V4L2_PIX_FMT_GREY, "R8", 1 },
+	{ V4L2_PIX_FMT_XBGR32, "XRGB8888", 4 },
+	{ V4L2_PIX_FMT_ABGR32, "ARGB8888", 4 },
+	{ V4L2_PIX_FMT_RGBX32, "XBGR8888", 4 },
+	{ V4L2_PIX_FMT_RGBA32, "ABGR8888", 4 },
+	{ V4L2_PIX_FMT_RGB24, "BGR888", 3 },
+	{ V4L2_PIX_FMT_BGR24, "RGB888", 3 },
+	{ V4L2_PIX_FMT_RGB565, "RGB565", 2 },
+	{ V4L2_PIX_FMT_YUYV, "YUYV", 2 },
+	{ V4L2_PIX_FMT_YVYU, "YVYU", 2 },
+	{ V4L2_PIX_FMT_UYVY, "UYVY", 2 },
+	{ V4L2_PIX_FMT_VYUY, "VYUY", 2 },
+	{ V4L2_PIX_FMT_NV12, "NV12", 1 },
+	{ V4L2_PIX_FMT_NV21, "NV21", 1 },
+	{ V4L2_PIX_FMT_NV16, "NV16", 1 },
+	{ V4L2_PIX_FMT_NV61, "NV61", 1 },
+	{ V4L2_PIX_FMT_NV24, "NV24", 1 },
+	{ V4L2_PIX_FMT_NV42, "NV42", 1 },
+	{ V4L2_PIX_FMT_YUV420, "YUV420", 1 },
+	{ V4L2_PIX_FMT_YVU420, "YVU420", 1 },
+	{ V4L2_PIX_FMT_YUV422P, "YUV422", 1 },
+	{ V4L2_PIX_FMT_GREY, "R8", 1 },
 };
+
+// Formats of two or three colour planes among kFormats: where the chroma stride is a question. In
+// V4L2 all of them keep their planes in one memory plane (NV12M and friends are other codes).
+constexpr uint32_t kMultiPlaneColour[] = { V4L2_PIX_FMT_NV12, V4L2_PIX_FMT_NV21, V4L2_PIX_FMT_NV16,
+					   V4L2_PIX_FMT_NV61, V4L2_PIX_FMT_NV24, V4L2_PIX_FMT_NV42,
+					   V4L2_PIX_FMT_YUV420, V4L2_PIX_FMT_YVU420, V4L2_PIX_FMT_YUV422P };
 
 const Mapping *mappingOf(uint32_t pixelformat)
 {
@@ -88,6 +108,69 @@ struct Queue {
 	uint32_t type;
 	const char *plane;
 };
+
+// `chroma_stride: derived` (schema.md, "Additions of 2026-12") for a queue whose multi-plane
+// colour format lives in one memory plane: the driver answers one bytesperline, the luma's, and
+// the chroma planes' lines follow from it by the format's definition (videodev2.h: struct
+// v4l2_pix_format has a single bytesperline; pixfmt-yuv-planar.rst: YUV420's Cb and Cr lines
+// are half of it, NV12's CbCr line equals it). That is so for every format of the single-planar
+// API (V4L2_CAP_VIDEO_CAPTURE/OUTPUT/M2M), and in the multi-planar API (the _MPLANE caps) when
+// VIDIOC_TRY_FMT answers num_planes 1. Decided with VIDIOC_TRY_FMT (which changes nothing) at
+// 641x479 on the queue's first such format; the answer goes into the note.
+void chromaStrideOf(int fd, uint32_t type, bool mplane, const Mapping &format, const std::string &where, Plane &plane,
+		    std::vector<std::string> &notes)
+{
+	v4l2_format f{};
+	f.type = type;
+	uint32_t width = 0, height = 0, bytesperline = 0, sizeimage = 0, memoryPlanes = 1, answered = 0;
+	if (mplane) {
+		f.fmt.pix_mp.width = 641;
+		f.fmt.pix_mp.height = 479;
+		f.fmt.pix_mp.pixelformat = format.v4l2;
+		f.fmt.pix_mp.field = V4L2_FIELD_NONE;
+	} else {
+		f.fmt.pix.width = 641;
+		f.fmt.pix.height = 479;
+		f.fmt.pix.pixelformat = format.v4l2;
+		f.fmt.pix.field = V4L2_FIELD_NONE;
+	}
+	if (const int err = xioctl(fd, VIDIOC_TRY_FMT, &f)) {
+		notes.push_back(where + ": chroma stride not decided: VIDIOC_TRY_FMT " + format.drm + ": " + std::strerror(err));
+		return;
+	}
+	if (mplane) {
+		answered = f.fmt.pix_mp.pixelformat;
+		width = f.fmt.pix_mp.width;
+		height = f.fmt.pix_mp.height;
+		memoryPlanes = f.fmt.pix_mp.num_planes;
+		bytesperline = f.fmt.pix_mp.plane_fmt[0].bytesperline;
+		sizeimage = f.fmt.pix_mp.plane_fmt[0].sizeimage;
+	} else {
+		answered = f.fmt.pix.pixelformat;
+		width = f.fmt.pix.width;
+		height = f.fmt.pix.height;
+		bytesperline = f.fmt.pix.bytesperline;
+		sizeimage = f.fmt.pix.sizeimage;
+	}
+	if (answered != format.v4l2) {
+		notes.push_back(where + ": chroma stride not decided: VIDIOC_TRY_FMT " + format.drm + " answered " +
+				fourccText(answered));
+		return;
+	}
+	const std::string answer = "VIDIOC_TRY_FMT " + std::string(format.drm) + " 641x479 answers " + std::to_string(width) +
+				   "x" + std::to_string(height) + ", one bytesperline " + std::to_string(bytesperline) +
+				   " and sizeimage " + std::to_string(sizeimage) + " for all its planes";
+	if (memoryPlanes != 1) {
+		// Each memory plane then has its own bytesperline: the aligned default stands.
+		notes.push_back(where + ": chroma_stride left aligned: VIDIOC_TRY_FMT " + format.drm + " answers num_planes " +
+				std::to_string(memoryPlanes) + ", each with its own bytesperline");
+		return;
+	}
+	plane.rules.chromaStride = probed(ChromaStride::Derived);
+	notes.push_back(where + ": chroma_stride: derived: " +
+			(mplane ? "multi-planar API, but num_planes 1: " : "single-planar API (no _MPLANE capability): ") +
+			answer + "; the chroma lines follow from it (videodev2.h, pixfmt-yuv-planar.rst)");
+}
 
 } // namespace
 
@@ -157,7 +240,9 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 		Device dev;
 		dev.name = driver + "-" + node;
 		std::string summary = "device '" + dev.name + "': " + path + ", driver " + driver + ", card '" + card + "', " +
-				      (m2m ? "mem2mem" : capture ? "capture" : "output") + (mplane ? " (multi-planar API)" : "");
+				      (m2m ? "mem2mem" : capture ? "capture"
+								 : "output") +
+				      (mplane ? " (multi-planar API)" : "");
 		bool compressed = false;
 		std::vector<Queue> queues;
 		if (capture)
@@ -170,6 +255,7 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 			const std::string where = dev.name + "/" + q.plane;
 			std::vector<std::string> names, unnamed;
 			const Mapping *probeWith = nullptr;
+			const Mapping *chromaWith = nullptr; // the first format of several colour planes
 			v4l2_fmtdesc desc{};
 			desc.type = q.type;
 			for (desc.index = 0; xioctl(fd.get(), VIDIOC_ENUM_FMT, &desc) == 0; ++desc.index) {
@@ -184,6 +270,8 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 					names.push_back(m->drm);
 				if (!probeWith || (m->cpp == 4 && probeWith->cpp != 4))
 					probeWith = m;
+				if (!chromaWith && std::count(std::begin(kMultiPlaneColour), std::end(kMultiPlaneColour), m->v4l2))
+					chromaWith = m;
 			}
 			if (!names.empty())
 				plane.rules.formats = probed(names);
@@ -233,11 +321,14 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 							      " (the driver picks sizes of its own, or pads otherwise)");
 				}
 			}
+			if (chromaWith)
+				chromaStrideOf(fd.get(), q.type, mplane, *chromaWith, where, plane, offer.notes);
 			dev.planes.push_back(std::move(plane));
 		}
 		// A video output node is not a KMS display (no planes, no scanout rules): `other`.
-		dev.kind = probed(m2m ? (compressed ? DeviceKind::Codec : DeviceKind::Other)
-				      : capture ? DeviceKind::Camera : DeviceKind::Other);
+		dev.kind = probed(m2m	    ? (compressed ? DeviceKind::Codec : DeviceKind::Other)
+				  : capture ? DeviceKind::Camera
+					    : DeviceKind::Other);
 		// Contiguity: V4L2 has no query for it. vivid says it through its module parameter
 		// (vivid-core.c: "allocators: memory allocator selection, default is 0. 0=vmalloc,
 		// 1=dma-contig"), one value per instance, the instance in bus_info "platform:vivid-NNN".
@@ -251,7 +342,7 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 			if (at != std::string::npos && at < values.size() && (values[at] == '0' || values[at] == '1')) {
 				dev.rules.contiguous = probed(values[at] == '1');
 				summary += std::string(", ") + (values[at] == '1' ? "videobuf2-dma-contig: needs contiguous memory"
-										    : "videobuf2-vmalloc");
+										  : "videobuf2-vmalloc");
 			}
 		} else {
 			summary += ", contiguity: the driver does not say";

@@ -37,7 +37,8 @@ TEST(Probe, FakeMachineIsValidSchema1)
 	ASSERT_FALSE(m.empty());
 	const std::string yaml = toYaml(m);
 	auto sys = load(yaml);
-	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
 	ASSERT_EQ(sys->memory.size(), 2u);
 	EXPECT_EQ(sys->memory[1].base, 0x100000u);
 	EXPECT_EQ(sys->memory[1].size, 0x1fee0000u);
@@ -100,7 +101,8 @@ TEST(Probe, ThisMachineLoads)
 	MachineDescription m = probeMachine(o);
 	const std::string yaml = toYaml(m);
 	auto sys = load(yaml);
-	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
 	EXPECT_EQ(test::openFdCount(), before) << "the probe leaves no fd open";
 	std::cout << yaml;
 }
@@ -128,7 +130,8 @@ TEST(Probe, WritesPageSizeAndPerFormatModifiers)
 		  std::string::npos)
 		<< yaml;
 	auto sys = load(yaml);
-	ASSERT_TRUE(sys) << sys.error().message() << "\n" << yaml;
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
 	EXPECT_EQ(sys->pageSize.value, 16384u);
 	const Device &vc4 = sys->devices.at(0);
 	ASSERT_TRUE(vc4.rules.modifiersFor("NV12"));
@@ -139,6 +142,37 @@ TEST(Probe, WritesPageSizeAndPerFormatModifiers)
 	m.pageSize = 4096;
 	EXPECT_EQ(toYaml(m).find("page_size"), std::string::npos);
 	EXPECT_EQ(ProbeOptions{}.pageSize, static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+}
+
+// A V4L2 queue whose planar formats share one bytesperline (adapters/v4l2) carries
+// `chroma_stride: derived` on its plane; the loader reads it back there, not on the device.
+TEST(Probe, WritesDerivedChromaStride)
+{
+	MachineDescription m;
+	Device d;
+	d.name = "vivid-video0";
+	d.kind = probed(DeviceKind::Camera);
+	Plane p;
+	p.name = "capture";
+	p.rules.formats = probed(std::vector<std::string>{ "NV12", "YUV420" });
+	p.rules.chromaStride = probed(ChromaStride::Derived);
+	d.planes.push_back(p);
+	m.offer.devices.push_back(d);
+	const std::string yaml = toYaml(m);
+	EXPECT_NE(yaml.find("      - name: \"capture\"\n        formats: [NV12, YUV420]\n        chroma_stride: derived\n"),
+		  std::string::npos)
+		<< yaml;
+	auto sys = load(yaml);
+	ASSERT_TRUE(sys) << sys.error().message() << "\n"
+			 << yaml;
+	const Device &vivid = sys->devices.at(0);
+	EXPECT_FALSE(vivid.rules.chromaStride);
+	ASSERT_TRUE(vivid.planes.at(0).rules.chromaStride);
+	EXPECT_EQ(vivid.planes.at(0).rules.chromaStride->value, ChromaStride::Derived);
+
+	// Not said, not written: the schema's default (aligned) is left to the loader.
+	m.offer.devices[0].planes[0].rules.chromaStride.reset();
+	EXPECT_EQ(toYaml(m).find("chroma_stride"), std::string::npos);
 }
 
 } // namespace

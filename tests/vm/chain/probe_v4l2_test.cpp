@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-#include "heapsolve/probe.h"
 #include "adapters/v4l2/v4l2.h"
 #include "heapsolve/loader.h"
+#include "heapsolve/probe.h"
 #include "tests/adapters/test_util.h"
 
 namespace heapsolve {
@@ -65,6 +65,16 @@ TEST(ProbeV4l2, TestDriversAsDevices)
 	// sizes answers one of them, so no alignment can be inferred and the probe says so.
 	EXPECT_TRUE(hasNote(*offer, vivid->name + "/capture", "no stride or height alignment inferred"));
 	EXPECT_FALSE(vivid->findPlane("capture")->rules.alignStride);
+	// Single-planar (vivid-core.c:108-110: multiplanar defaults to 1, "creates a single planar
+	// device"), so NV12 and YUV420 have one bytesperline: vivid sizes the further colour planes
+	// from plane 0's (vivid-vid-cap.c:654-656, "pfmt[0].sizeimage += (pfmt[0].bytesperline *
+	// mp->height * ...") and its pattern generator derives their lines from it
+	// (include/media/tpg/v4l2-tpg.h:471-475, "plane_w = bpl * tpg->twopixelsize[p] /
+	// tpg->twopixelsize[0]"): chroma_stride derived, on the capture queue.
+	ASSERT_TRUE(vivid->findPlane("capture")->rules.chromaStride);
+	EXPECT_EQ(vivid->findPlane("capture")->rules.chromaStride->value, ChromaStride::Derived);
+	EXPECT_TRUE(hasNote(*offer, vivid->name + "/capture", "chroma_stride: derived: single-planar API"));
+	EXPECT_FALSE(vivid->rules.chromaStride) << "said per queue, not for the device";
 
 	// vicodec's stateful encoder: raw formats in, FWHT out, which has no DRM name.
 	const Device *encoder = deviceOf(*offer, "vicodec", DeviceKind::Codec, "output", "XRGB8888");
@@ -77,12 +87,32 @@ TEST(ProbeV4l2, TestDriversAsDevices)
 	EXPECT_TRUE(hasNote(*offer, encoder->name + "/output", "no stride or height alignment inferred"));
 	EXPECT_FALSE(encoder->findPlane("output")->rules.alignStride);
 	EXPECT_FALSE(encoder->findPlane("output")->rules.alignHeight);
+	// Its raw queue is single-planar too (vicodec-core.c:32, "static bool multiplanar;", off by
+	// default): one bytesperline, width x bytesperline_mult (vicodec-core.c:852-853), and the
+	// codec finds Cb at luma + size and Cr a quarter further (codec-v4l2-fwht.c:123-124, YUV420).
+	ASSERT_TRUE(encoder->findPlane("output")->rules.chromaStride);
+	EXPECT_EQ(encoder->findPlane("output")->rules.chromaStride->value, ChromaStride::Derived);
+	EXPECT_FALSE(encoder->findPlane("capture")->rules.chromaStride) << "FWHT, a compressed format, has no chroma";
 
 	// vim2m: mem2mem without a compressed format, so `other`. vim2m.c vidioc_try_fmt(): "width &=
 	// ~(walign - 1)" rounds the width *down*, which no alignment expresses: a note, no align.
 	const Device *scaler = deviceOf(*offer, "vim2m", DeviceKind::Other);
 	ASSERT_NE(scaler, nullptr);
 	EXPECT_TRUE(hasNote(*offer, scaler->name + "/capture", "no stride or height alignment inferred"));
+	// Its formats (vim2m.c:91-129: RGB565, RGB565X, RGB24, BGR24, YUYV, Bayer) are all of one
+	// colour plane: no chroma stride to derive, nothing written.
+	EXPECT_FALSE(scaler->findPlane("capture")->rules.chromaStride);
+	EXPECT_FALSE(scaler->findPlane("output")->rules.chromaStride);
+
+	// visl: the multi-planar API, but NV12 and YUV420 (visl-video.c:134-137) come back from
+	// VIDIOC_TRY_FMT through v4l2_fill_pixfmt_mp() with num_planes 1 and one bytesperline for all
+	// colour planes (v4l2-common.c:398-416, "if (info->mem_planes == 1) ... plane->sizeimage +=
+	// ... for (i = 0; i < info->comp_planes; i++)"): derived as well, said by num_planes.
+	const Device *visl = deviceOf(*offer, "visl", DeviceKind::Codec);
+	ASSERT_NE(visl, nullptr);
+	ASSERT_TRUE(visl->findPlane("capture")->rules.chromaStride);
+	EXPECT_EQ(visl->findPlane("capture")->rules.chromaStride->value, ChromaStride::Derived);
+	EXPECT_TRUE(hasNote(*offer, visl->name + "/capture", "chroma_stride: derived: multi-planar API, but num_planes 1"));
 
 	// Every queue of these drivers imports dma-bufs (VIDIOC_REQBUFS count 0 reports
 	// V4L2_BUF_CAP_SUPPORTS_DMABUF; vb2 queues with io_modes including VB2_DMABUF).
@@ -96,7 +126,8 @@ TEST(ProbeV4l2, MachineYamlWithVideoDevicesLoads)
 	const std::string yaml = toYaml(probeMachine(o));
 	const InputFile files[] = { { "probe.yaml", yaml } };
 	auto system = loadSystem(files);
-	ASSERT_TRUE(system) << system.error().message() << "\n" << yaml;
+	ASSERT_TRUE(system) << system.error().message() << "\n"
+			    << yaml;
 	const Device *vivid = nullptr;
 	for (const Device &d : system->devices)
 		if (d.name.rfind("vivid-video", 0) == 0 && d.kind.value == DeviceKind::Camera)
@@ -105,6 +136,10 @@ TEST(ProbeV4l2, MachineYamlWithVideoDevicesLoads)
 	ASSERT_TRUE(vivid->rules.contiguous) << yaml;
 	EXPECT_TRUE(vivid->rules.contiguous->value);
 	EXPECT_NE(yaml.find("# device 'vicodec-video"), std::string::npos) << yaml;
+	// The derived chroma stride survives the round trip, on vivid's capture queue.
+	ASSERT_TRUE(vivid->findPlane("capture")) << yaml;
+	ASSERT_TRUE(vivid->findPlane("capture")->rules.chromaStride) << yaml;
+	EXPECT_EQ(vivid->findPlane("capture")->rules.chromaStride->value, ChromaStride::Derived);
 	test::info("probe: " + std::to_string(system->devices.size()) + " devices, " + std::to_string(system->heaps.size()) + " heaps");
 }
 

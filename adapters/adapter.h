@@ -20,11 +20,11 @@ namespace heapsolve {
 // One allocated dma-buf. It owns the fd; moving the DmaBuf moves the ownership. (Named DmaBuf,
 // not Buffer: heapsolve::Buffer is the schema's description of a buffer in constraints/system.h.)
 struct DmaBuf {
-	UniqueFd fd;                     // the dma-buf, opened O_RDWR | O_CLOEXEC
-	uint64_t size = 0;               // bytes the kernel gave (>= Plan::size, page-rounded)
+	UniqueFd fd;			 // the dma-buf, opened O_RDWR | O_CLOEXEC
+	uint64_t size = 0;		 // bytes the kernel gave (>= Plan::size, page-rounded)
 	std::vector<PlaneLayout> planes; // the Plan's layout; the adapter does not change it
-	std::string heap;                // the HeapChoice it came from
-	std::string exporter;            // exp_name from /proc/self/fdinfo ("system", "udmabuf", "drm")
+	std::string heap;		 // the HeapChoice it came from
+	std::string exporter;		 // exp_name from /proc/self/fdinfo ("system", "udmabuf", "drm")
 };
 
 // What a backend offers, as schema-1 data: heaps it can allocate from and devices it found

@@ -39,7 +39,8 @@ uint64_t memTotal()
 	// One syscall instead of opening, reading and parsing /proc/meminfo: sysinfo() and meminfo
 	// both report si_meminfo()'s totalram (kernel/sys.c do_sysinfo(), fs/proc/meminfo.c), in
 	// units of mem_unit bytes here and of KiB there.
-	struct sysinfo info {};
+	struct sysinfo info {
+	};
 	if (sysinfo(&info) != 0)
 		return 0;
 	const uint64_t unit = info.mem_unit ? info.mem_unit : 1;

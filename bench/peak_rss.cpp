@@ -16,7 +16,8 @@ int main(int argc, char **argv)
 	const size_t buffers = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000;
 	const uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
 
-	struct rusage before {};
+	struct rusage before {
+	};
 	getrusage(RUSAGE_SELF, &before);
 
 	const auto files = heapsolve::bench::generateSystem(buffers, seed);
@@ -34,7 +35,8 @@ int main(int argc, char **argv)
 	for (const auto &b : solution->buffers)
 		solved += b.ok();
 
-	struct rusage after {};
+	struct rusage after {
+	};
 	getrusage(RUSAGE_SELF, &after);
 	// ru_maxrss is in KiB on Linux.
 	std::cout << "{\"buffers\": " << buffers << ", \"solved\": " << solved

@@ -47,22 +47,24 @@ std::vector<InputFile> systemFor(const std::string &heap, uint64_t bytes)
 				 "memory:\n"
 				 "  - {base: 0x0, size: 512MiB}\n"
 				 "heaps:\n"
-				 "  - name: " + heap + "\n"
-				 "    backend: dma-heap\n"
-				 "devices:\n"
-				 "  - name: cpu\n"
-				 "    kind: cpu\n"
-				 "  - name: gpu\n"
-				 "    kind: render\n"
-				 "    iommu: true\n"
-				 "buffers:\n"
-				 "  - name: bench\n"
-				 "    format: R8\n"
-				 "    width: " + std::to_string(bytes) + "\n"
-				 "    height: 1\n"
-				 "    count: 1\n"
-				 "    producer: cpu\n"
-				 "    consumers: [gpu]\n";
+				 "  - name: " +
+				 heap + "\n"
+					"    backend: dma-heap\n"
+					"devices:\n"
+					"  - name: cpu\n"
+					"    kind: cpu\n"
+					"  - name: gpu\n"
+					"    kind: render\n"
+					"    iommu: true\n"
+					"buffers:\n"
+					"  - name: bench\n"
+					"    format: R8\n"
+					"    width: " +
+				 std::to_string(bytes) + "\n"
+							 "    height: 1\n"
+							 "    count: 1\n"
+							 "    producer: cpu\n"
+							 "    consumers: [gpu]\n";
 	return { InputFile{ "vm_alloc_bench.yaml", yaml } };
 }
 
@@ -128,7 +130,8 @@ std::optional<Plan> solvedPlan(benchmark::State &state, const std::string &heap,
 	const Plan &plan = solved->plan();
 	if (plan.size != bytes || plan.count != 1 || plan.heap.name != heap) {
 		state.SkipWithError(("the plan asks for " + std::to_string(plan.count) + " x " +
-				     std::to_string(plan.size) + " bytes from " + plan.heap.name).c_str());
+				     std::to_string(plan.size) + " bytes from " + plan.heap.name)
+					    .c_str());
 		return std::nullopt;
 	}
 	return plan;
@@ -162,7 +165,9 @@ double median(std::vector<double> v)
 // median over the pairs) and ratio (median over the pairs of heapsolve / raw).
 // What the second path of a pair is: heapsolve's allocatePlan(), the raw ioctl again (an A/A
 // run: its ratio is the method's own bias, which should be 1), or the dma-heap adapter alone.
-enum class Second { Heapsolve, Control, Adapter };
+enum class Second { Heapsolve,
+		    Control,
+		    Adapter };
 
 void pairedAlloc(benchmark::State &state, std::string path, std::string heap, uint64_t bytes, int chunk, Second second)
 {
@@ -188,9 +193,8 @@ void pairedAlloc(benchmark::State &state, std::string path, std::string heap, ui
 	auto timeHeapsolve = [&]() -> double {
 		const auto start = Clock::now();
 		for (int i = 0; i < chunk; ++i)
-			if (!(second == Second::Control   ? rawOne(heapFd.get(), bytes) :
-			      second == Second::Adapter ? adapterOne(*adapter, plan) :
-							  static_cast<bool>(heapsolveOne(plan, adapters))))
+			if (!(second == Second::Control ? rawOne(heapFd.get(), bytes) : second == Second::Adapter ? adapterOne(*adapter, plan)
+														  : static_cast<bool>(heapsolveOne(plan, adapters))))
 				return -1;
 		return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / chunk;
 	};

@@ -59,7 +59,7 @@ heapsolve_status fail(heapsolve_error **error, const heapsolve::Error &e)
 	// Bad input (a position, an overflow, a merge that cannot hold), the operating system's refusal
 	// (an unreadable file, an ioctl) or heapsolve's own limit.
 	const heapsolve_status code = e.system() || e.file() ? HEAPSOLVE_ERROR_SYSTEM
-				      : e.limit()            ? HEAPSOLVE_ERROR_LIMIT
+				      : e.limit()	     ? HEAPSOLVE_ERROR_LIMIT
 							     : HEAPSOLVE_ERROR_BAD_INPUT;
 	const heapsolve_status status = fail(error, code, e.message());
 	if (error && *error)
@@ -177,8 +177,7 @@ heapsolve_status heapsolve_system_load_from_memory(const char *const *names, con
 		std::vector<heapsolve::InputFile> files;
 		for (size_t i = 0; i < count; i++) {
 			if (!names[i] || !texts[i])
-				return fail(error, HEAPSOLVE_ERROR_USAGE, "heapsolve_system_load_from_memory: file " +
-									  std::to_string(i) + " is NULL");
+				return fail(error, HEAPSOLVE_ERROR_USAGE, "heapsolve_system_load_from_memory: file " + std::to_string(i) + " is NULL");
 			files.push_back({ names[i], texts[i] });
 		}
 		return load(files, system, error);
@@ -265,11 +264,11 @@ const char *heapsolve_plan_buffer(const heapsolve_plan *plan)
 	return plan ? plan->result.name.c_str() : nullptr;
 }
 
-#define PLAN_STRING(fn, expr)                                \
-	const char *fn(const heapsolve_plan *plan)           \
-	{                                                    \
-		const heapsolve::Plan *p = planOf(plan);     \
-		return p ? (expr).c_str() : nullptr;         \
+#define PLAN_STRING(fn, expr)                            \
+	const char *fn(const heapsolve_plan *plan)       \
+	{                                                \
+		const heapsolve::Plan *p = planOf(plan); \
+		return p ? (expr).c_str() : nullptr;     \
 	}
 
 PLAN_STRING(heapsolve_plan_heap, p->heap.name)
@@ -278,11 +277,11 @@ PLAN_STRING(heapsolve_plan_heap_path, p->heap.path)
 PLAN_STRING(heapsolve_plan_format, p->format)
 PLAN_STRING(heapsolve_plan_modifier, p->modifier)
 
-#define PLAN_NUMBER(fn, field)                               \
-	uint64_t fn(const heapsolve_plan *plan)              \
-	{                                                    \
-		const heapsolve::Plan *p = planOf(plan);     \
-		return p ? p->field : 0;                     \
+#define PLAN_NUMBER(fn, field)                           \
+	uint64_t fn(const heapsolve_plan *plan)          \
+	{                                                \
+		const heapsolve::Plan *p = planOf(plan); \
+		return p ? p->field : 0;                 \
 	}
 
 PLAN_NUMBER(heapsolve_plan_width, width)

@@ -8,12 +8,17 @@
 
 namespace heapsolve::cli {
 
-enum ExitCode { kExitOk = 0, kExitUnsatisfiable = 1, kExitBadInput = 2, kExitKernelRefused = 3 };
+enum ExitCode { kExitOk = 0,
+		kExitUnsatisfiable = 1,
+		kExitBadInput = 2,
+		kExitKernelRefused = 3 };
 
 // Writes the plans and explanations to `out` (a table, JSON, or Graphviz DOT) and errors to `err`;
 // returns the exit status (0 all solved, 1 at least one unsatisfiable, 2 bad input). With bad input
 // nothing goes to `out`.
-enum class CheckFormat { Text, Json, Dot };
+enum class CheckFormat { Text,
+			 Json,
+			 Dot };
 
 struct CheckOptions {
 	CheckFormat format = CheckFormat::Text;

@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 	check->add_option("FILE", checkFiles, "schema-1 YAML files, merged in order")->required();
 	check->callback([&] {
 		CheckOptions options;
-		options.format = checkJson ? CheckFormat::Json : checkDot ? CheckFormat::Dot : CheckFormat::Text;
+		options.format = checkJson ? CheckFormat::Json : checkDot ? CheckFormat::Dot
+									  : CheckFormat::Text;
 		options.explain = checkExplain;
 		status = runCheck(checkFiles, options, std::cout, std::cerr);
 	});

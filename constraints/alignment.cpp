@@ -13,8 +13,7 @@ MergeResult<Alignment> merge(const Alignment &a, const Alignment &b)
 	auto height = checkedLcm(a.height, b.height);
 	auto size = checkedLcm(a.size, b.size);
 	if (!base || !stride || !height || !size)
-		return std::unexpected(Error(OverflowError{ {}, "the common multiple of the alignments " + a.describe() +
-									" and " + b.describe() }));
+		return std::unexpected(Error(OverflowError{ {}, "the common multiple of the alignments " + a.describe() + " and " + b.describe() }));
 	return Alignment{ *base, *stride, *height, *size };
 }
 

@@ -11,7 +11,9 @@ namespace heapsolve {
 
 struct CacheMode {
 	static constexpr std::string_view kName = "cache";
-	enum class Value { Any, Cached, Uncached };
+	enum class Value { Any,
+			   Cached,
+			   Uncached };
 	Value value = Value::Any;
 
 	// Rule: `any` is neutral; `cached` with `uncached` is a conflict.

@@ -23,10 +23,17 @@ template<typename K>
 using MergeResult = Result<K>;
 
 template<typename K>
-concept ConstraintKind = std::regular<K> && requires(const K &a, const K &b) {
-	{ K::kName } -> std::convertible_to<std::string_view>;
-	{ merge(a, b) } -> std::same_as<MergeResult<K>>;
-	{ a.describe() } -> std::convertible_to<std::string>;
+concept ConstraintKind = std::regular<K> && requires(const K &a, const K &b)
+{
+	{
+		K::kName
+		} -> std::convertible_to<std::string_view>;
+	{
+		merge(a, b)
+		} -> std::same_as<MergeResult<K>>;
+	{
+		a.describe()
+		} -> std::convertible_to<std::string>;
 };
 
 } // namespace heapsolve

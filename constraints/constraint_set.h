@@ -19,8 +19,8 @@
 #include "constraints/format_modifier.h"
 #include "constraints/max_stride.h"
 #include "constraints/protection.h"
-#include "heapsolve/result.h"
 #include "constraints/sourced.h"
+#include "heapsolve/result.h"
 
 namespace heapsolve {
 
@@ -69,9 +69,11 @@ inline constexpr size_t kKindIndex = detail::KindIndex<K, AnyConstraint>::value;
 template<typename F>
 void forEachKind(F &&f)
 {
-	[&]<size_t... I>(std::index_sequence<I...>) {
+	[&]<size_t... I>(std::index_sequence<I...>)
+	{
 		(f(std::type_identity<std::variant_alternative_t<I, AnyConstraint>>{}), ...);
-	}(std::make_index_sequence<kKindCount>{});
+	}
+	(std::make_index_sequence<kKindCount>{});
 }
 
 class ConstraintSet

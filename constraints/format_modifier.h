@@ -80,7 +80,8 @@ public:
 
 	bool isAny() const { return !owned_ && !borrowed_; }
 	bool isEmpty() const { return !isAny() && size() == 0; }
-	size_t size() const { return owned_ ? owned_->size() : borrowed_ ? borrowed_->size() : 0; }
+	size_t size() const { return owned_ ? owned_->size() : borrowed_ ? borrowed_->size()
+									 : 0; }
 	// The i-th name, i < size().
 	std::string_view operator[](size_t i) const { return owned_ ? (*owned_)[i] : std::string_view((*borrowed_)[i]); }
 	bool accepts(std::string_view name) const

@@ -40,7 +40,7 @@ struct Sourced {
 // writers: the culprits of a conflict are all who wrote a restriction of that kind, before or
 // after the point where it failed. Every merge of sourced values, the solver's included, is this.
 template<ConstraintKind K, typename V>
-	requires std::same_as<std::remove_cvref_t<V>, K>
+requires std::same_as<std::remove_cvref_t<V>, K>
 void mergeInto(MergeResult<Sourced<K>> &acc, V &&value, const Writers &by)
 {
 	if (!acc) {
@@ -56,7 +56,7 @@ void mergeInto(MergeResult<Sourced<K>> &acc, V &&value, const Writers &by)
 		acc->by |= by;
 		return;
 	}
-	if constexpr (requires(K &a, const K &b) { mergeInPlace(a, b); }) {
+	if constexpr (requires(K & a, const K &b) { mergeInPlace(a, b); }) {
 		// A kind that can merge into its own storage (its merge() is that, on a copy).
 		mergeInPlace(acc->value, value);
 		acc->by |= by;
@@ -95,7 +95,7 @@ public:
 	// Sourced<K>::of(value, writer) merged in, without copying the value: the identity (K{})
 	// changes nothing and names no writer, so it is skipped.
 	template<typename V>
-		requires std::same_as<std::remove_cvref_t<V>, K>
+	requires std::same_as<std::remove_cvref_t<V>, K>
 	void add(V &&value, size_t writer)
 	{
 		if (!(value == K{}))

@@ -92,7 +92,7 @@ WrittenConstraints RuleSet::constraints(bool iommu) const
 	}
 	Alignment &align = c.get<Alignment>();
 	for (auto [field, member] : { std::pair{ &alignBase, &Alignment::base }, std::pair{ &alignStride, &Alignment::stride },
-				       std::pair{ &alignHeight, &Alignment::height }, std::pair{ &alignSize, &Alignment::size } })
+				      std::pair{ &alignHeight, &Alignment::height }, std::pair{ &alignSize, &Alignment::size } })
 		if (*field) {
 			align.*member = (*field)->value;
 			written(std::type_identity<Alignment>{}, (*field)->at);

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
-#include <unistd.h>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -212,8 +212,7 @@ static gboolean gst_heapsolve_alloc_start(GstBaseTransform *trans)
 	if (!system) {
 		const std::string message = system.error().message();
 		const std::string summary = system.error().summary();
-		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Bad system description: %s",
-							    summary.c_str()),
+		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Bad system description: %s", summary.c_str()),
 				  ("%s", message.c_str()));
 		return FALSE;
 	}
@@ -249,8 +248,7 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	}
 	auto drmName = heapsolve::gst::drmFormatName(GST_VIDEO_INFO_FORMAT(&info));
 	if (!drmName) {
-		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Format %s has no DRM fourcc in schema 1",
-							   GST_VIDEO_INFO_NAME(&info)), (nullptr));
+		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Format %s has no DRM fourcc in schema 1", GST_VIDEO_INFO_NAME(&info)), (nullptr));
 		return FALSE;
 	}
 
@@ -271,8 +269,7 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	if (!result) {
 		const std::string message = result.error().message();
 		const std::string summary = result.error().summary();
-		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Bad system description: %s",
-							    summary.c_str()),
+		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Bad system description: %s", summary.c_str()),
 				  ("%s\nbuffer request:\n%s", message.c_str(),
 				   heapsolve::gst::requestYaml(request).c_str()));
 		return FALSE;
@@ -293,13 +290,13 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 	 * lines into a buffer its users read as tiles. */
 	if (plan.modifier != "LINEAR") {
 		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Buffer %s needs modifier %s, which %s caps cannot "
-			"carry", request.name.c_str(), plan.modifier.c_str(), GST_VIDEO_INFO_NAME(&info)),
-			("not every user of the buffer accepts LINEAR; video/x-raw caps describe linear frames"));
+							     "carry",
+							     request.name.c_str(), plan.modifier.c_str(), GST_VIDEO_INFO_NAME(&info)),
+				  ("not every user of the buffer accepts LINEAR; video/x-raw caps describe linear frames"));
 		return FALSE;
 	}
 	if (plan.planes.size() != GST_VIDEO_INFO_N_PLANES(&info)) {
-		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Plan has %zu planes, %s has %u",
-			plan.planes.size(), GST_VIDEO_INFO_NAME(&info), GST_VIDEO_INFO_N_PLANES(&info)), (nullptr));
+		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Plan has %zu planes, %s has %u", plan.planes.size(), GST_VIDEO_INFO_NAME(&info), GST_VIDEO_INFO_N_PLANES(&info)), (nullptr));
 		return FALSE;
 	}
 	/* GstVideoMeta strides are gint and pool sizes guint: refuse what GStreamer cannot carry. */
@@ -308,7 +305,9 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 		fits = fits && p.stride <= G_MAXINT;
 	if (!fits) {
 		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Buffer of %" G_GUINT64_FORMAT " bytes is too large "
-			"for a GStreamer buffer pool", plan.size), (nullptr));
+							     "for a GStreamer buffer pool",
+							     plan.size),
+				  (nullptr));
 		return FALSE;
 	}
 
@@ -343,10 +342,10 @@ static gboolean gst_heapsolve_alloc_set_caps(GstBaseTransform *trans, GstCaps *i
 		}
 		if (!possible) {
 			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
-				("Cannot allocate buffer %s: no heap of its plan can be opened on this machine: %s "
-				 "(heaps tried: %s). On a machine without these heaps, set memfd=true.",
-				 request.name.c_str(), refusals.c_str(), names.c_str()),
-				(nullptr));
+					  ("Cannot allocate buffer %s: no heap of its plan can be opened on this machine: %s "
+					   "(heaps tried: %s). On a machine without these heaps, set memfd=true.",
+					   request.name.c_str(), refusals.c_str(), names.c_str()),
+					  (nullptr));
 			return FALSE;
 		}
 	}
@@ -439,7 +438,8 @@ static void gst_heapsolve_alloc_before_transform(GstBaseTransform *trans, GstBuf
 	if (foreign)
 		GST_ELEMENT_WARNING(self, STREAM, FORMAT, ("Upstream does not use the solved buffer pool"),
 				    ("buffer %" GST_PTR_FORMAT " is not from heap %s's pool, so the devices named "
-				     "by producer and consumers may not be able to use it", buffer, heap.c_str()));
+				     "by producer and consumers may not be able to use it",
+				     buffer, heap.c_str()));
 }
 
 static void gst_heapsolve_alloc_finalize(GObject *object)
@@ -465,44 +465,47 @@ static void gst_heapsolve_alloc_class_init(GstHeapsolveAllocClass *klass)
 	constexpr auto ro = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
 	g_object_class_install_property(object, PROP_SYSTEM_FILES,
-		gst_param_spec_array("system-files", "System files",
-			"Schema-1 YAML files describing the board's memory, heaps, devices and policy, read "
-			"in order, e.g. <board.yaml,devices.yaml>",
-			g_param_spec_string("system-file", "System file", "Path of one system file", nullptr, rw),
-			rw));
+					gst_param_spec_array("system-files", "System files",
+							     "Schema-1 YAML files describing the board's memory, heaps, devices and policy, read "
+							     "in order, e.g. <board.yaml,devices.yaml>",
+							     g_param_spec_string("system-file", "System file", "Path of one system file", nullptr, rw),
+							     rw));
 	g_object_class_install_property(object, PROP_PRODUCER,
-		g_param_spec_string("producer", "Producer",
-			"The device (\"device\" or \"device/plane\", as named in the system files) that "
-			"writes the buffers", nullptr, rw));
+					g_param_spec_string("producer", "Producer",
+							    "The device (\"device\" or \"device/plane\", as named in the system files) that "
+							    "writes the buffers",
+							    nullptr, rw));
 	g_object_class_install_property(object, PROP_CONSUMERS,
-		gst_param_spec_array("consumers", "Consumers",
-			"The devices (\"device\" or \"device/plane\") that read the buffers, e.g. "
-			"<v3d,display/layer0>; empty when only the producer touches them",
-			g_param_spec_string("consumer", "Consumer", "One consumer", nullptr, rw), rw));
+					gst_param_spec_array("consumers", "Consumers",
+							     "The devices (\"device\" or \"device/plane\") that read the buffers, e.g. "
+							     "<v3d,display/layer0>; empty when only the producer touches them",
+							     g_param_spec_string("consumer", "Consumer", "One consumer", nullptr, rw), rw));
 	g_object_class_install_property(object, PROP_BUFFER_COUNT,
-		g_param_spec_uint("buffer-count", "Buffer count",
-			"Buffers the pool holds at most; the chosen heap must have room for all of them",
-			1, 64, kDefaultBufferCount, rw));
+					g_param_spec_uint("buffer-count", "Buffer count",
+							  "Buffers the pool holds at most; the chosen heap must have room for all of them",
+							  1, 64, kDefaultBufferCount, rw));
 	g_object_class_install_property(object, PROP_MEMFD,
-		g_param_spec_boolean("memfd", "memfd memory",
-			"Allocate memfd memory instead of the solved heap: for tests and machines without "
-			"DMA-BUF heaps. Such buffers are not dma-bufs and do not honour the plan's placement; "
-			"by default (false) buffers come from the chosen heap, or the next eligible one when the "
-			"kernel refuses it, and never from a heap that breaks a rule",
-			FALSE, rw));
+					g_param_spec_boolean("memfd", "memfd memory",
+							     "Allocate memfd memory instead of the solved heap: for tests and machines without "
+							     "DMA-BUF heaps. Such buffers are not dma-bufs and do not honour the plan's placement; "
+							     "by default (false) buffers come from the chosen heap, or the next eligible one when the "
+							     "kernel refuses it, and never from a heap that breaks a rule",
+							     FALSE, rw));
 	g_object_class_install_property(object, PROP_HEAP,
-		g_param_spec_string("heap", "Heap", "The heap the solver chose for the negotiated caps "
-			"(NULL until caps are negotiated)", nullptr, ro));
+					g_param_spec_string("heap", "Heap", "The heap the solver chose for the negotiated caps "
+									    "(NULL until caps are negotiated)",
+							    nullptr, ro));
 	g_object_class_install_property(object, PROP_SIZE,
-		g_param_spec_uint64("size", "Size", "Bytes of one buffer in the solved layout "
-			"(0 until caps are negotiated)", 0, G_MAXUINT64, 0, ro));
+					g_param_spec_uint64("size", "Size", "Bytes of one buffer in the solved layout "
+									    "(0 until caps are negotiated)",
+							    0, G_MAXUINT64, 0, ro));
 	g_object_class_install_property(object, PROP_STRIDES,
-		gst_param_spec_array("strides", "Strides", "Bytes per line of each plane in the solved layout",
-			g_param_spec_uint64("stride", "Stride", "Bytes per line", 0, G_MAXUINT64, 0, ro), ro));
+					gst_param_spec_array("strides", "Strides", "Bytes per line of each plane in the solved layout",
+							     g_param_spec_uint64("stride", "Stride", "Bytes per line", 0, G_MAXUINT64, 0, ro), ro));
 	g_object_class_install_property(object, PROP_OFFSETS,
-		gst_param_spec_array("offsets", "Offsets", "Byte offset of each plane in the solved layout",
-			g_param_spec_uint64("offset", "Offset", "Bytes from the buffer's start", 0, G_MAXUINT64, 0, ro),
-			ro));
+					gst_param_spec_array("offsets", "Offsets", "Byte offset of each plane in the solved layout",
+							     g_param_spec_uint64("offset", "Offset", "Bytes from the buffer's start", 0, G_MAXUINT64, 0, ro),
+							     ro));
 
 	std::string capsString = "video/x-raw, format = (string) " + heapsolve::gst::gstFormatList() +
 				 ", width = (int) [ 1, max ], height = (int) [ 1, max ], "
@@ -513,10 +516,10 @@ static void gst_heapsolve_alloc_class_init(GstHeapsolveAllocClass *klass)
 	gst_caps_unref(caps);
 
 	gst_element_class_set_static_metadata(element, "Heapsolve buffer allocator", "Filter/Video",
-		"Passes video through unchanged and offers upstream a pool of buffers allocated where every "
-		"device named by the producer and consumers can use them (heap, strides, offsets and size "
-		"solved from the system files)",
-		"The heapsolve authors");
+					      "Passes video through unchanged and offers upstream a pool of buffers allocated where every "
+					      "device named by the producer and consumers can use them (heap, strides, offsets and size "
+					      "solved from the system files)",
+					      "The heapsolve authors");
 
 	trans->start = gst_heapsolve_alloc_start;
 	trans->stop = gst_heapsolve_alloc_stop;

@@ -19,7 +19,7 @@ struct PoolState {
 	GstVideoInfo info;
 	bool needsMeta = false;
 	bool addMeta = false;
-	guint64 size = 0; // the configured buffer size, >= plan.size
+	guint64 size = 0;   // the configured buffer size, >= plan.size
 	gint allocated = 0; // atomic: alloc_buffer runs on the streaming thread
 	bool warnedNotDmaBuf = false;
 	// Made with the pool: one set of adapters (heap nodes kept open) for all its buffers.
@@ -105,12 +105,12 @@ static GstFlowReturn gst_heapsolve_pool_alloc_buffer(GstBufferPool *bpool, GstBu
 	GstMemory *mem;
 	if (memory->isDmaBuf) {
 		mem = gst_dmabuf_allocator_alloc_with_flags(pool->dmabuf, memory->fd.release(), s.size,
-							     GST_FD_MEMORY_FLAG_KEEP_MAPPED);
+							    GST_FD_MEMORY_FLAG_KEEP_MAPPED);
 	} else {
 		if (!s.warnedNotDmaBuf) {
 			GST_WARNING_OBJECT(pool, "buffers are fd memory, not dma-bufs (%s): heap %s (%s) is not used",
-				 s.memory->source() == heapsolve::gst::MemorySource::Memfd ? "memfd=true" : "the fd is not a dma-buf",
-				 s.plan.heap.name.c_str(), s.plan.heap.path.c_str());
+					   s.memory->source() == heapsolve::gst::MemorySource::Memfd ? "memfd=true" : "the fd is not a dma-buf",
+					   s.plan.heap.name.c_str(), s.plan.heap.path.c_str());
 			s.warnedNotDmaBuf = true;
 		}
 		mem = gst_fd_allocator_alloc(pool->fd, memory->fd.release(), s.size, GST_FD_MEMORY_FLAG_KEEP_MAPPED);

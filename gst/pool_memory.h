@@ -26,7 +26,8 @@ struct PoolMemory {
 // only when the plan lists a drm-dumb heap, i.e. the policy allows it), falling back only along
 // the plan's other eligible heaps; or, when the element's `memfd` property asks for it, a memfd
 // (for tests and machines without heaps: not a dma-buf, and the plan's placement is not honoured).
-enum class MemorySource { Heap, Memfd };
+enum class MemorySource { Heap,
+			  Memfd };
 
 // One pool's memory, for the pool's whole life. The adapters are made once, with the pool, not
 // per buffer: the dma-heap adapter then keeps its heap node open and MemTotal is read once, so a

@@ -18,7 +18,7 @@ struct BufferRequest {
 	uint64_t width = 0;
 	uint64_t height = 0;
 	uint64_t count = 0;
-	std::string producer;               // "device" or "device/plane"
+	std::string producer;		    // "device" or "device/plane"
 	std::vector<std::string> consumers; // may be empty
 };
 

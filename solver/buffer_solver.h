@@ -14,13 +14,13 @@ namespace heapsolve {
 
 // What the users of a buffer demand of a heap, after merging.
 struct BufferNeeds {
-	AddressWindows windows;                // intersection over users without IOMMU
+	AddressWindows windows; // intersection over users without IOMMU
 	bool contiguous = false;
-	uint64_t heapBaseAlign = 4096;         // lcm(page_size, base alignments of users without IOMMU)
+	uint64_t heapBaseAlign = 4096;	       // lcm(page_size, base alignments of users without IOMMU)
 	std::optional<CacheMode::Value> cache; // nullopt: cached and uncached were both asked
-	uint64_t size = 0;                     // one buffer
-	uint64_t total = 0;                    // count x size
-	bool usersConflict = false;            // some rule fails between users, whatever the heap
+	uint64_t size = 0;		       // one buffer
+	uint64_t total = 0;		       // count x size
+	bool usersConflict = false;	       // some rule fails between users, whatever the heap
 };
 
 // `graph` may be null: the buffer's users are then resolved by name (see SystemGraph::sourcesOf).

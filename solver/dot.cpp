@@ -55,8 +55,7 @@ std::string toDot(const System &system, const Solution &solution)
 		const GraphNode &n = g[v];
 		switch (n.kind) {
 		case NodeKind::Device:
-			out << "[shape=box, label=" << quoted(n.label + "\n(" +
-							      std::string(deviceKindName(system.devices[n.index].kind.value)) + ")")
+			out << "[shape=box, label=" << quoted(n.label + "\n(" + std::string(deviceKindName(system.devices[n.index].kind.value)) + ")")
 			    << "]";
 			break;
 		case NodeKind::Plane:

@@ -15,7 +15,10 @@
 
 namespace heapsolve {
 
-enum class NodeKind { Device, Plane, Buffer, Heap };
+enum class NodeKind { Device,
+		      Plane,
+		      Buffer,
+		      Heap };
 
 struct GraphNode {
 	NodeKind kind = NodeKind::Device;
@@ -43,15 +46,16 @@ using SystemGraphType =
 
 // One device or plane whose rules reach a buffer through one of its users.
 struct RuleSource {
-	std::string label;            // "device" or "device/plane"
+	std::string label; // "device" or "device/plane"
 	const Device *device = nullptr;
 	const Plane *plane = nullptr; // nullptr: the device's own rules
-	size_t user = 0;              // 0: the producer; then the consumers in order
+	size_t user = 0;	      // 0: the producer; then the consumers in order
 	// Set by the solver when some of these rules are waived (see Relaxation in solver.h).
 	const RuleSet *override = nullptr;
 	bool protectionWaived = false;
 
-	const RuleSet &rules() const { return override ? *override : plane ? plane->rules : device->rules; }
+	const RuleSet &rules() const { return override ? *override : plane ? plane->rules
+									   : device->rules; }
 	bool iommu() const { return device->iommu.value; }
 	bool canAccessProtected() const { return protectionWaived || device->canAccessProtected.value; }
 };

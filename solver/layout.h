@@ -9,18 +9,18 @@
 #include "constraints/alignment.h"
 #include "constraints/format.h"
 #include "heapsolve/plan.h"
-#include "heapsolve/system.h"
 #include "heapsolve/result.h"
+#include "heapsolve/system.h"
 
 namespace heapsolve {
 
 struct Layout {
-	uint64_t alignedHeight = 0;        // H = align_up(height, A_height)
-	std::vector<PlaneLayout> planes;   // offset and stride per plane, in the format's order
-	std::vector<uint64_t> planeHeights; // h_p = ceil(H / vsub_p)
+	uint64_t alignedHeight = 0;	      // H = align_up(height, A_height)
+	std::vector<PlaneLayout> planes;      // offset and stride per plane, in the format's order
+	std::vector<uint64_t> planeHeights;   // h_p = ceil(H / vsub_p)
 	std::vector<uint64_t> naturalStrides; // w_p * cpp_p before stride alignment
-	uint64_t end = 0;                  // end of the last plane
-	uint64_t size = 0;                 // align_up(end, lcm(A_base, A_size))
+	uint64_t end = 0;		      // end of the last plane
+	uint64_t size = 0;		      // align_up(end, lcm(A_base, A_size))
 };
 
 // `align.base` must already include the page (A_base = lcm(page_size, ...)).

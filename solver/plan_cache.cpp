@@ -330,7 +330,7 @@ PlanCache::Entry *PlanCache::touch(Shard &shard, const KeyRef &key)
 }
 
 PlanCache::Answer PlanCache::find(Shard &shard, const KeyRef &key, const System &system, const Policy &policy,
-				   size_t buffer)
+				  size_t buffer)
 {
 	std::unique_lock lock(shard.mutex);
 	const Entry *e = touch(shard, key);

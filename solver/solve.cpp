@@ -21,8 +21,8 @@ namespace heapsolve {
 namespace {
 
 // The names of `check --json`, in the order of Rule.
-constexpr std::string_view kRuleNames[] = { "address", "contiguous", "align",   "stride",  "format", "modifier",
-					    "cache",   "protected",  "size",    "backend", "plane" };
+constexpr std::string_view kRuleNames[] = { "address", "contiguous", "align", "stride", "format", "modifier",
+					    "cache", "protected", "size", "backend", "plane" };
 static_assert(std::size(kRuleNames) == static_cast<size_t>(Rule::Plane) + 1);
 
 // The rule a constraint kind's conflicts are reported under: the one named like the kind.
@@ -147,14 +147,14 @@ private:
 	Conflict conflict_;
 	bool usersConflict_ = false;
 
-	AddressWindows windows_;              // intersection over users without IOMMU
+	AddressWindows windows_; // intersection over users without IOMMU
 	bool contiguous_ = false;
-	Alignment align_;                     // A_base includes the page (page_size)
-	uint64_t heapBaseAlign_ = 4096;       // lcm(page_size, base alignments of users without IOMMU)
+	Alignment align_;			// A_base includes the page (page_size)
+	uint64_t heapBaseAlign_ = 4096;		// lcm(page_size, base alignments of users without IOMMU)
 	std::optional<CacheMode::Value> cache_; // nullopt: cached and uncached both asked
 	std::string modifier_;
 	Layout layout_;
-	uint64_t total_ = 0;                  // count x size
+	uint64_t total_ = 0; // count x size
 };
 
 void BufferSolver::applyRelaxation()
@@ -461,9 +461,10 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 
 	// [backend] The policy may forbid a backend (e.g. never open a DRM primary node).
 	if (policy_.forbids(heap.backend.value) && !waived(Rule::Backend)) {
-		fail(Rule::Backend,
-		     [&] { return "backend " + std::string(backendName(heap.backend.value)) + " is forbidden by the policy"; },
-		     heap.backend.at);
+		fail(
+			Rule::Backend,
+			[&] { return "backend " + std::string(backendName(heap.backend.value)) + " is forbidden by the policy"; },
+			heap.backend.at);
 		reason([&] { return "its backend " + std::string(backendName(heap.backend.value)) + " is forbidden"; });
 	}
 	// [contiguous]
@@ -472,7 +473,8 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 			Rule::Contiguous, fold_.get<Contiguity>().writers(), [](const RuleSource &) { return true; },
 			[](const RuleSource &) { return std::string("needs physically contiguous memory"); },
 			[](const RuleSource &s) { return s.rules().contiguous->at; });
-		fail(Rule::Contiguous, [] { return std::string("not contiguous"); }, heap.contiguous.at);
+		fail(
+			Rule::Contiguous, [] { return std::string("not contiguous"); }, heap.contiguous.at);
 		reason([] { return std::string("it is not physically contiguous"); });
 	}
 	// [address] Every address of the heap's regions must lie in the users' windows.
@@ -481,9 +483,10 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 		if (!known || !windows_.contains(graph_ ? graph_->heapRegions(index) : heap.regions.set())) {
 			if (record)
 				addWindowCulprits(Rule::Address, fold_.get<AddressWindows>().writers());
-			fail(Rule::Address,
-			     [&] { return known ? "heap regions " + heap.regions.set().describe() : std::string("regions unknown"); },
-			     heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at);
+			fail(
+				Rule::Address,
+				[&] { return known ? "heap regions " + heap.regions.set().describe() : std::string("regions unknown"); },
+				heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at);
 			reason([&] {
 				return known ? "its regions " + heap.regions.set().describe() + " leave " + windows_.describe()
 					     : "its regions are unknown, so nothing says they lie in " + windows_.describe();
@@ -500,18 +503,20 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 			[&](const RuleSource &s) { return s.rules().cache->value == opposite; },
 			[&](const RuleSource &) { return "needs a " + cacheWord(opposite) + " mapping"; },
 			[](const RuleSource &s) { return s.rules().cache->at; });
-		fail(Rule::Cache, [&] { return std::string(heap.cached.value ? "maps cached" : "maps uncached"); },
-		     heap.cached.at);
+		fail(
+			Rule::Cache, [&] { return std::string(heap.cached.value ? "maps cached" : "maps uncached"); },
+			heap.cached.at);
 		reason([&] { return std::string("its CPU mapping is ") + (heap.cached.value ? "cached" : "uncached"); });
 	}
 	// [protected] Protection must match the buffer's, both ways.
 	if (heap.isProtected.value != buffer_.isProtected.value && !waived(Rule::Protected)) {
-		fail(Rule::Protected,
-		     [&] {
-			     return std::string(heap.isProtected.value ? "protected heap, unprotected buffer"
-								       : "unprotected heap, protected buffer");
-		     },
-		     heap.isProtected.at);
+		fail(
+			Rule::Protected,
+			[&] {
+				return std::string(heap.isProtected.value ? "protected heap, unprotected buffer"
+									  : "unprotected heap, protected buffer");
+			},
+			heap.isProtected.at);
 		reason([&] {
 			return std::string(heap.isProtected.value ? "it is protected and the buffer is not"
 								  : "it is not protected and the buffer is");
@@ -526,43 +531,48 @@ bool BufferSolver::judgeHeap(size_t index, bool record)
 			},
 			[](const RuleSource &s) { return "needs base alignment " + formatSize(s.rules().alignBase->value); },
 			[](const RuleSource &s) { return s.rules().alignBase->at; });
-		fail(Rule::Align, [&] { return "aligns buffers to " + formatSize(heap.align.value); }, heap.align.at);
+		fail(
+			Rule::Align, [&] { return "aligns buffers to " + formatSize(heap.align.value); }, heap.align.at);
 		reason([&] { return "it aligns buffers to " + formatSize(heap.align.value) + ", not " + formatSize(heapBaseAlign_); });
 	}
 	// [size]
 	const bool sizeWaived = waived(Rule::Size);
 	if (heap.maxBuffer && layout_.size > heap.maxBuffer->value && !sizeWaived) {
-		fail(Rule::Size,
-		     [&] { return "max_buffer " + formatSize(heap.maxBuffer->value) + " < size " + std::to_string(layout_.size); },
-		     heap.maxBuffer->at);
+		fail(
+			Rule::Size,
+			[&] { return "max_buffer " + formatSize(heap.maxBuffer->value) + " < size " + std::to_string(layout_.size); },
+			heap.maxBuffer->at);
 		reason([&] { return "its largest buffer is " + formatSize(heap.maxBuffer->value); });
 	}
 	if (heap.regionsFrom != RegionsFrom::Unknown && !sizeWaived) {
 		const Source &regionsAt = heap.regionsFrom == RegionsFrom::Written ? heap.regions.at : heap.at;
 		if (heap.contiguous.value && layout_.size > heap.largestRegion) {
-			fail(Rule::Size,
-			     [&] {
-				     return "largest region " + formatSize(heap.largestRegion) + " < size " +
-					    std::to_string(layout_.size);
-			     },
-			     regionsAt);
+			fail(
+				Rule::Size,
+				[&] {
+					return "largest region " + formatSize(heap.largestRegion) + " < size " +
+					       std::to_string(layout_.size);
+				},
+				regionsAt);
 			reason([&] { return "its largest region is " + formatSize(heap.largestRegion); });
 		}
 		if (total_ > heap.regionTotal) {
-			fail(Rule::Size,
-			     [&] {
-				     return "regions total " + formatSize(heap.regionTotal) + " < count x size " +
-					    std::to_string(total_);
-			     },
-			     regionsAt);
+			fail(
+				Rule::Size,
+				[&] {
+					return "regions total " + formatSize(heap.regionTotal) + " < count x size " +
+					       std::to_string(total_);
+				},
+				regionsAt);
 			reason([&] { return "its regions total " + formatSize(heap.regionTotal); });
 		}
 	}
 	// A heap's capacity (a CMA pool's size) bounds what it hands out, whatever its regions.
 	if (heap.capacity && total_ > heap.capacity->value && !sizeWaived) {
-		fail(Rule::Size,
-		     [&] { return "capacity " + formatSize(heap.capacity->value) + " < count x size " + std::to_string(total_); },
-		     heap.capacity->at);
+		fail(
+			Rule::Size,
+			[&] { return "capacity " + formatSize(heap.capacity->value) + " < count x size " + std::to_string(total_); },
+			heap.capacity->at);
 		reason([&] { return "its capacity is " + formatSize(heap.capacity->value); });
 	}
 	if (record && !reasons.empty()) {

@@ -126,7 +126,7 @@ public:
 			if (auto c = u32(n, name)) {
 				if (*c > kMaxCells)
 					return dtbError(nodes_[n].path, std::string(name) + " = " + std::to_string(*c) +
-										  " is out of range (Linux reads at most 4 cells, OF_MAX_ADDR_CELLS)");
+										" is out of range (Linux reads at most 4 cells, OF_MAX_ADDR_CELLS)");
 				return *c;
 			}
 		return 1u;
@@ -236,7 +236,7 @@ public:
 			const uint32_t c = fdt32_ld(reinterpret_cast<const fdt32_t *>(data_.data() + 4 * pos_++));
 			if (v >> 32)
 				return dtbError(pathOf(origin_), propOf(origin_) + ": a " + std::to_string(n) +
-									      "-cell value past 2^64");
+									 "-cell value past 2^64");
 			v = (v << 32) | c;
 		}
 		return v;
@@ -290,7 +290,7 @@ Result<uint64_t> end(uint64_t base, uint64_t size, const std::string &origin)
 {
 	if (size > UINT64_MAX - base)
 		return dtbError(Cells::pathOf(origin), Cells::propOf(origin) + ": base " + hex(base) + " + size " +
-									   hex(size) + " is past 2^64");
+							       hex(size) + " is past 2^64");
 	return base + size;
 }
 
@@ -550,7 +550,7 @@ Result<void> Importer::reservedMemory(Description &d)
 			continue;
 		if (!sharedDmaPool || !reusable || noMap) {
 			std::string why = !sharedDmaPool ? "not a shared-dma-pool"
-				: noMap			 ? "no-map: a carve-out the kernel does not map"
+					  : noMap	 ? "no-map: a carve-out the kernel does not map"
 							 : "shared-dma-pool without `reusable`: a device's private coherent pool (kernel/dma/coherent.c)";
 			d.heapNotes.push_back(n.path + " " + placement + ": not a heap (" + why + ")");
 			continue;
@@ -735,8 +735,8 @@ Result<std::optional<std::vector<MapEntry>>> Importer::dmaMap(int device, std::v
 		return std::optional<std::vector<MapEntry>>{};
 	const uint32_t flags = (*na == 3 || t_.string(node, "device_type") == std::optional<std::string>("pci") ||
 				t_.string(node, "device_type") == std::optional<std::string>("pciex"))
-		? 1
-		: 0;
+				       ? 1
+				       : 0;
 	Cells cells(*ranges, origin);
 	std::vector<MapEntry> map;
 	const size_t count = ranges->size() / 4 / one;
@@ -780,8 +780,8 @@ const ProfileDevice *Importer::matchProfile(const std::vector<std::string> &comp
 	for (const std::string &c : compatible)
 		for (const ProfileDevice &p : options_.profiles) {
 			const bool soc = p.socs.empty() || std::any_of(p.socs.begin(), p.socs.end(), [&](const std::string &s) {
-				return std::find(board.begin(), board.end(), s) != board.end();
-			});
+						 return std::find(board.begin(), board.end(), s) != board.end();
+					 });
 			if (soc && std::find(p.compatibles.begin(), p.compatibles.end(), c) != p.compatibles.end())
 				return &p;
 		}
@@ -890,8 +890,8 @@ Result<void> Importer::devices(Description &d)
 			dev.comments.push_back(std::move(c));
 		const unsigned bits = profile && profile->dmaMaskBits ? *profile->dmaMaskBits : kDefaultMaskBits;
 		const std::string maskOrigin = profile && profile->dmaMaskBits
-			? "DMA mask 2^" + std::to_string(bits) + " (" + profile->file + ":" + std::to_string(profile->dmaMaskLine) + ")"
-			: "DMA mask 2^32 (drivers/of/platform.c, the mask every platform device starts with; no profile states its driver's)";
+						       ? "DMA mask 2^" + std::to_string(bits) + " (" + profile->file + ":" + std::to_string(profile->dmaMaskLine) + ")"
+						       : "DMA mask 2^32 (drivers/of/platform.c, the mask every platform device starts with; no profile states its driver's)";
 		// Reachable DMA addresses [0, limit); limit 0 means 2^64.
 		const uint64_t limit = bits >= 64 ? 0 : (uint64_t{ 1 } << bits);
 		if (*map) {
@@ -957,7 +957,7 @@ std::unexpected<Error> locate(const void *fdt, size_t size, int err)
 			const uint32_t tag = fdt_next_tag(fdt, off, &next);
 			if (next < 0)
 				return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off)),
-						 std::string("bad structure block: ") + fdt_strerror(err) + " (fdt_check_full)");
+						std::string("bad structure block: ") + fdt_strerror(err) + " (fdt_check_full)");
 			if (tag == FDT_END)
 				break;
 			off = next;
@@ -1000,8 +1000,8 @@ Result<void> checkOldRootName(const void *fdt, size_t size)
 	if (fdt_get_name(fdt, off, &len) != nullptr)
 		return {};
 	return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(off) + FDT_TAGSIZE),
-				    "the root node's name has no '/', but a version " + std::to_string(fdt_version(fdt)) +
-					    " DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
+			"the root node's name has no '/', but a version " + std::to_string(fdt_version(fdt)) +
+				" DTB names each node by its full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
 }
 
 // Debian's libfdt 1.6.1 fdt_next_tag adds a property's length to the offset without checking it:
@@ -1025,8 +1025,8 @@ Result<void> checkPropertyLengths(const void *fdt, size_t size)
 				const uint32_t sum = len + static_cast<uint32_t>(lenAt);
 				if (sum >= INT_MAX || sum < static_cast<uint32_t>(lenAt))
 					return dtbError("byte offset " + std::to_string(fdt_off_dt_struct(fdt) + static_cast<uint32_t>(lenAt)),
-								    "a property length of " + std::to_string(len) +
-									    " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
+							"a property length of " + std::to_string(len) +
+								" bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
 			}
 		}
 		const uint32_t tag = fdt_next_tag(fdt, off, &next);
@@ -1137,12 +1137,13 @@ std::string toYaml(const Description &d, const Options &options)
 	for (const Device &dev : d.devices) {
 		const std::string p = dev.unreachable ? "  # " : "  ";
 		out << "\n";
-		out << comment("  ", dev.node + " (" + [&] {
-			std::string s;
-			for (size_t k = 0; k < dev.compatible.size(); ++k)
-				s += (k ? ", " : "") + dev.compatible[k];
-			return s;
-		}() + ")");
+		out << comment(
+			"  ", dev.node + " (" + [&] {
+				std::string s;
+				for (size_t k = 0; k < dev.compatible.size(); ++k)
+					s += (k ? ", " : "") + dev.compatible[k];
+				return s;
+			}() + ")");
 		for (const std::string &c : dev.comments)
 			out << comment("  ", c);
 		out << p << "- name: " << yamlQuoted(dev.name) << "  # " << dev.nameOrigin << "\n";

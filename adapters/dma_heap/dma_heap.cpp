@@ -62,12 +62,30 @@ std::optional<uint64_t> memparse(const std::string &s, size_t &pos)
 	int shift = 0;
 	if (pos < s.size()) {
 		switch (s[pos]) {
-		case 'E': case 'e': shift = 60; break;
-		case 'P': case 'p': shift = 50; break;
-		case 'T': case 't': shift = 40; break;
-		case 'G': case 'g': shift = 30; break;
-		case 'M': case 'm': shift = 20; break;
-		case 'K': case 'k': shift = 10; break;
+		case 'E':
+		case 'e':
+			shift = 60;
+			break;
+		case 'P':
+		case 'p':
+			shift = 50;
+			break;
+		case 'T':
+		case 't':
+			shift = 40;
+			break;
+		case 'G':
+		case 'g':
+			shift = 30;
+			break;
+		case 'M':
+		case 'm':
+			shift = 20;
+			break;
+		case 'K':
+		case 'k':
+			shift = 10;
+			break;
 		}
 		if (shift)
 			++pos;
@@ -224,7 +242,7 @@ Result<Offer> DmaHeapAdapter::probe()
 		if (!isDefaultCmaName(name) && !(pool && pool->reusable)) {
 			h.contiguous = probed(false);
 			offer.notes.push_back("heap '" + name + "' is not one heapsolve recognises; described as "
-					      "not contiguous, placement unknown");
+								"not contiguous, placement unknown");
 			offer.heaps.push_back(std::move(h));
 			continue;
 		}
@@ -246,8 +264,8 @@ Result<Offer> DmaHeapAdapter::probe()
 			h.maxBuffer = probed(cma->size);
 			offer.notes.push_back("heap '" + name + "': " + std::to_string(cma->size >> 20) + " MiB from the " +
 					      "cma= command line" +
-					      (cma->limit ? ", placed somewhere in the window listed" :
-					       cma->base ? "" : ", placement unknown"));
+					      (cma->limit ? ", placed somewhere in the window listed" : cma->base ? ""
+														  : ", placement unknown"));
 		} else {
 			offer.notes.push_back("heap '" + name + "' is a CMA area of unknown size and placement");
 		}

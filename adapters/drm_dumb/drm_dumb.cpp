@@ -18,9 +18,9 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "log/log.h"
 #include "constraints/format.h"
 #include "constraints/format_modifier.h"
+#include "log/log.h"
 
 namespace heapsolve {
 
@@ -170,9 +170,8 @@ std::vector<PlaneInfo> readPlanes(int fd)
 				continue;
 			if (std::strcmp(prop->name, "type") == 0) {
 				uint64_t v = props->prop_values[p];
-				info.type = v == DRM_PLANE_TYPE_PRIMARY ? "primary" :
-					    v == DRM_PLANE_TYPE_CURSOR	? "cursor" :
-										  "overlay";
+				info.type = v == DRM_PLANE_TYPE_PRIMARY ? "primary" : v == DRM_PLANE_TYPE_CURSOR ? "cursor"
+														 : "overlay";
 			} else if (std::strcmp(prop->name, "IN_FORMATS") == 0) {
 				drmModePropertyBlobPtr blob = drmModeGetPropertyBlob(fd, static_cast<uint32_t>(props->prop_values[p]));
 				if (blob)

@@ -2,9 +2,9 @@
 #include "adapters/udmabuf/udmabuf.h"
 
 #include <cerrno>
-#include <fcntl.h>
 #include <cinttypes>
 #include <cstdio>
+#include <fcntl.h>
 #include <linux/udmabuf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>

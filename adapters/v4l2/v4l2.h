@@ -23,8 +23,8 @@
 namespace heapsolve {
 
 struct V4l2Paths {
-	std::string devices = "/dev";          // video* nodes are looked for here
-	std::string modules = "/sys/module";   // module parameters (vivid's allocators)
+	std::string devices = "/dev";	     // video* nodes are looked for here
+	std::string modules = "/sys/module"; // module parameters (vivid's allocators)
 };
 
 // The DRM fourcc name of a V4L2 pixel format with the same memory layout, or nullptr.

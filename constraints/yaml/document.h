@@ -47,7 +47,10 @@ public:
 class Node
 {
 public:
-	enum class Kind : uint8_t { Null, Scalar, Sequence, Map };
+	enum class Kind : uint8_t { Null,
+				    Scalar,
+				    Sequence,
+				    Map };
 
 	Kind kind() const;
 	bool isNull() const { return kind() == Kind::Null; }

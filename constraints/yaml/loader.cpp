@@ -159,25 +159,26 @@ public:
 		Window w;
 		w.at = at(n);
 		bool hasBase = false, hasSize = false;
-		auto r = mapping(n, "a window of '" + std::string(key) + "'",
-				 [&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
-					 if (k == "base") {
-						 auto b = number(v, "base", false);
-						 HEAPSOLVE_TRY(b);
-						 w.base = *b;
-						 hasBase = true;
-						 return true;
-					 }
-					 if (k == "size") {
-						 auto s = number(v, "size");
-						 HEAPSOLVE_TRY(s);
-						 w.size = *s;
-						 hasSize = true;
-						 return true;
-					 }
-					 return false;
-				 },
-				 "base, size");
+		auto r = mapping(
+			n, "a window of '" + std::string(key) + "'",
+			[&](const std::string &k, const Node &, const Node &v) -> Result<bool> {
+				if (k == "base") {
+					auto b = number(v, "base", false);
+					HEAPSOLVE_TRY(b);
+					w.base = *b;
+					hasBase = true;
+					return true;
+				}
+				if (k == "size") {
+					auto s = number(v, "size");
+					HEAPSOLVE_TRY(s);
+					w.size = *s;
+					hasSize = true;
+					return true;
+				}
+				return false;
+			},
+			"base, size");
 		HEAPSOLVE_TRY(r);
 		if (!hasBase)
 			return parseError(w.at, "a window needs 'base'");
@@ -321,25 +322,26 @@ public:
 
 	Result<bool> alignKey(RuleSet &rules, const Node &v) const
 	{
-		auto r = mapping(v, "align",
-				 [&](const std::string &k, const Node &, const Node &val) -> Result<bool> {
-					 std::optional<Located<uint64_t>> *slot = nullptr;
-					 if (k == "base")
-						 slot = &rules.alignBase;
-					 else if (k == "stride")
-						 slot = &rules.alignStride;
-					 else if (k == "height")
-						 slot = &rules.alignHeight;
-					 else if (k == "size")
-						 slot = &rules.alignSize;
-					 else
-						 return false;
-					 auto n = number(val, "align." + k);
-					 HEAPSOLVE_TRY(n);
-					 *slot = Located<uint64_t>{ *n, at(val), true };
-					 return true;
-				 },
-				 "base, stride, height, size");
+		auto r = mapping(
+			v, "align",
+			[&](const std::string &k, const Node &, const Node &val) -> Result<bool> {
+				std::optional<Located<uint64_t>> *slot = nullptr;
+				if (k == "base")
+					slot = &rules.alignBase;
+				else if (k == "stride")
+					slot = &rules.alignStride;
+				else if (k == "height")
+					slot = &rules.alignHeight;
+				else if (k == "size")
+					slot = &rules.alignSize;
+				else
+					return false;
+				auto n = number(val, "align." + k);
+				HEAPSOLVE_TRY(n);
+				*slot = Located<uint64_t>{ *n, at(val), true };
+				return true;
+			},
+			"base, stride, height, size");
 		HEAPSOLVE_TRY(r);
 		return true;
 	}
@@ -500,7 +502,8 @@ Ok Loader::loadHeap(const FileReader &r, const Node &n)
 			if (k == "contiguous" || k == "cached" || k == "protected") {
 				auto b = r.boolean(v, k);
 				HEAPSOLVE_TRY(b);
-				Located<bool> &slot = k == "contiguous" ? h.contiguous : k == "cached" ? h.cached : h.isProtected;
+				Located<bool> &slot = k == "contiguous" ? h.contiguous : k == "cached" ? h.cached
+												       : h.isProtected;
 				slot = { *b, r.at(v), true };
 				return true;
 			}
@@ -682,7 +685,8 @@ Ok Loader::loadBuffer(const FileReader &r, const Node &n)
 			if (k == "width" || k == "height" || k == "count") {
 				auto num = r.number(v, k);
 				HEAPSOLVE_TRY(num);
-				(k == "width" ? b.width : k == "height" ? b.height : b.count) = { *num, r.at(v), true };
+				(k == "width" ? b.width : k == "height" ? b.height
+									: b.count) = { *num, r.at(v), true };
 				hasWidth |= k == "width";
 				hasHeight |= k == "height";
 				return true;

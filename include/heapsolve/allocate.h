@@ -39,8 +39,8 @@ private:
 };
 
 struct Allocation {
-	HeapChoice heap;                    // where the buffers came from
-	std::vector<DmaBuf> buffers;        // plan.count of them, each its own dma-buf
+	HeapChoice heap;		    // where the buffers came from
+	std::vector<DmaBuf> buffers;	    // plan.count of them, each its own dma-buf
 	std::vector<std::string> fallbacks; // one sentence per heap that refused before `heap`
 };
 

@@ -16,7 +16,7 @@ namespace heapsolve {
 
 // A conflict in words.
 struct ConflictText {
-	std::string headline;               // "buffer overlay is unsatisfiable"
+	std::string headline;		    // "buffer overlay is unsatisfiable"
 	std::vector<std::string> sentences; // the explanation, one sentence per failed rule or heap
 	std::vector<std::string> culprits;  // culpritText() of every culprit, in order
 	// culpritText() of the minimal conflict, only when it leaves some culprit out.

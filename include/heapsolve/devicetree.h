@@ -29,10 +29,10 @@ struct Span {
 // What a driver knows and the DT cannot say, for the devices whose `compatible` matches.
 struct ProfileDevice {
 	std::vector<std::string> compatibles; // any one of them matches ...
-	std::vector<std::string> socs;        // ... on a board whose root `compatible` has one of these (none: any)
-	std::string file;                     // as cited in comments ("profiles/rpi4-bcm2711/devices.yaml")
-	int line = 0;                         // of the device's `- name:` entry
-	std::string name;                     // the profile's name for it
+	std::vector<std::string> socs;	      // ... on a board whose root `compatible` has one of these (none: any)
+	std::string file;		      // as cited in comments ("profiles/rpi4-bcm2711/devices.yaml")
+	int line = 0;			      // of the device's `- name:` entry
+	std::string name;		      // the profile's name for it
 	std::optional<std::string> kind;      // with its line
 	int kindLine = 0;
 	bool iommu = false; // an MMU inside the device (V3D's), cited at iommuLine
@@ -51,7 +51,7 @@ struct ProfileDevice {
 
 struct Options {
 	std::string sourceName = "DTB"; // the file named in the header comment
-	bool capacity = true;           // emit the heap key `capacity` (false for loaders without it)
+	bool capacity = true;		// emit the heap key `capacity` (false for loaders without it)
 	std::vector<ProfileDevice> profiles;
 	// For `probe` on a live machine, whose own probe already wrote memory and heaps: only the
 	// device entries, to append to its `devices:` list (the DT's memory and heaps become
@@ -80,8 +80,8 @@ struct Device {
 	std::string kindOrigin;
 	bool iommu = false;
 	std::string iommuOrigin;
-	std::vector<Span> address; // empty with `unreachable`: commented out
-	std::string addressOrigin; // the DMA map and mask that gave it
+	std::vector<Span> address;   // empty with `unreachable`: commented out
+	std::string addressOrigin;   // the DMA map and mask that gave it
 	std::vector<Span> dtAddress; // the DT's window before a profile narrowed it (else empty)
 	bool unreachable = false;
 	const ProfileDevice *profile = nullptr;
@@ -89,12 +89,12 @@ struct Device {
 };
 
 struct Description {
-	std::string model;          // the root's `model`, when given
-	std::vector<Span> memory;   // adjacent entries joined
+	std::string model;	  // the root's `model`, when given
+	std::vector<Span> memory; // adjacent entries joined
 	std::vector<Heap> heaps;
 	std::vector<Device> devices;
-	std::vector<std::string> notes;       // leading comments: what was left out and why
-	std::vector<std::string> heapNotes;   // reserved-memory children that are not heaps
+	std::vector<std::string> notes;	    // leading comments: what was left out and why
+	std::vector<std::string> heapNotes; // reserved-memory children that are not heaps
 };
 
 // Reads `blob` (fdt_check_full first). Never reads past the span, never crashes on any input.
@@ -108,7 +108,6 @@ std::string toYaml(const Description &d, const Options &options);
 
 // Both at once (what `probe --dtb` prints).
 Result<std::string> dtbToYaml(std::span<const uint8_t> blob, const Options &options);
-
 
 // Profiles keyed by DT compatible. A profile device (an entry of DIR/<soc>/devices.yaml) is
 // matchable when its entry holds a comment line

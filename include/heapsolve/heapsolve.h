@@ -101,7 +101,7 @@ HEAPSOLVE_API const char *heapsolve_plan_buffer(const heapsolve_plan *plan);
 /* Getters of a solved plan; NULL or 0 for a conflict or an index out of range. Sizes, offsets and
  * strides are in bytes; size is that of one buffer (count buffers are allocated separately). */
 HEAPSOLVE_API const char *heapsolve_plan_heap(const heapsolve_plan *plan);
-HEAPSOLVE_API const char *heapsolve_plan_backend(const heapsolve_plan *plan); /* "dma-heap", ... */
+HEAPSOLVE_API const char *heapsolve_plan_backend(const heapsolve_plan *plan);	/* "dma-heap", ... */
 HEAPSOLVE_API const char *heapsolve_plan_heap_path(const heapsolve_plan *plan); /* "" for drm-dumb */
 HEAPSOLVE_API const char *heapsolve_plan_format(const heapsolve_plan *plan);
 HEAPSOLVE_API const char *heapsolve_plan_modifier(const heapsolve_plan *plan);

@@ -32,7 +32,7 @@ struct HeapChoice {
 // The solved buffer. `size` is the size of one buffer; `count` buffers are allocated separately.
 struct Plan {
 	std::string buffer;
-	HeapChoice heap;                // the chosen heap: the first eligible one
+	HeapChoice heap;		// the chosen heap: the first eligible one
 	std::vector<HeapChoice> others; // the other eligible heaps, in the order of preference
 	std::string format;
 	std::string modifier;
@@ -47,7 +47,17 @@ struct Plan {
 };
 
 // The rule a conflict is about, with the names of `check --json`.
-enum class Rule { Address, Contiguous, Align, Stride, Format, Modifier, Cache, Protected, Size, Backend, Plane };
+enum class Rule { Address,
+		  Contiguous,
+		  Align,
+		  Stride,
+		  Format,
+		  Modifier,
+		  Cache,
+		  Protected,
+		  Size,
+		  Backend,
+		  Plane };
 std::string_view ruleName(Rule r);
 
 // One (user, rule) pair of a conflict. `user` is a device, `device/plane`, or a heap.
@@ -55,7 +65,7 @@ struct Culprit {
 	std::string user;
 	Rule rule = Rule::Address;
 	std::string detail; // the value this user brings, in words: "needs [0x0, 0x100000000)"
-	Source at;          // where that value was written (or the entry that leaves it out)
+	Source at;	    // where that value was written (or the entry that leaves it out)
 	bool operator==(const Culprit &o) const
 	{
 		return user == o.user && rule == o.rule && detail == o.detail && at == o.at;

@@ -51,7 +51,8 @@ namespace heapsolve {
 // (align.stride, align.height); whether the answer is a Plan or a Conflict, and the Plan itself,
 // follow from it. KeyDetail::Full adds every source, the `written` flags, the board's memory and
 // the names of all devices, which a conflict's explanation also cites or avoids.
-enum class KeyDetail { Plan, Full };
+enum class KeyDetail { Plan,
+		       Full };
 void canonicalRequest(const System &system, const Policy &policy, size_t buffer, KeyDetail detail, std::string &out);
 std::string canonicalRequest(const System &system, const Policy &policy, size_t buffer,
 			     KeyDetail detail = KeyDetail::Full);
@@ -97,7 +98,8 @@ public:
 
 private:
 	// What a key's bytes are: a canonical request, or (snapshot id, buffer[, policy bytes]).
-	enum class KeyKind : uint8_t { Content, Identity };
+	enum class KeyKind : uint8_t { Content,
+				       Identity };
 	struct Entry {
 		size_t hash;
 		KeyKind kind;

@@ -23,17 +23,17 @@ struct ProbeOptions {
 	std::optional<PrimaryNodeAccess> primaryNodes;
 	DmaHeapPaths dmaHeap;
 	UdmabufPaths udmabuf;
-	V4l2Paths v4l2;   // the video nodes (adapters/v4l2)
+	V4l2Paths v4l2;	   // the video nodes (adapters/v4l2)
 	bool video = true; // tests of the other parts turn the V4L2 part off
 	std::string iomem = "/proc/iomem";
-	bool drm = true; // tests of the heap part turn the DRM part off
+	bool drm = true;		      // tests of the heap part turn the DRM part off
 	uint64_t pageSize = systemPageSize(); // the kernel's page size; tests pass another
 };
 
 struct MachineDescription {
 	uint64_t pageSize = kDefaultPageSize; // written as `page_size` when not 4096
-	std::vector<Window> memory; // "System RAM" of /proc/iomem (root only; zeros otherwise)
-	Offer offer;                // every backend's offer; names unique across heaps and devices
+	std::vector<Window> memory;	      // "System RAM" of /proc/iomem (root only; zeros otherwise)
+	Offer offer;			      // every backend's offer; names unique across heaps and devices
 
 	// Whether anything at all was found (probe exits 2 otherwise).
 	bool empty() const { return memory.empty() && offer.heaps.empty() && offer.devices.empty(); }

@@ -40,25 +40,33 @@ struct WindowList {
 	AddressWindows set() const;
 };
 
-enum class Backend { DmaHeap, DrmDumb, Udmabuf };
+enum class Backend { DmaHeap,
+		     DrmDumb,
+		     Udmabuf };
 std::string_view backendName(Backend b);
 std::optional<Backend> backendFromName(std::string_view name);
 
-enum class DeviceKind { Codec, Render, Display, Camera, Cpu, Other };
+enum class DeviceKind { Codec,
+			Render,
+			Display,
+			Camera,
+			Cpu,
+			Other };
 std::string_view deviceKindName(DeviceKind k);
 std::optional<DeviceKind> deviceKindFromName(std::string_view name);
 
 // How a multi-plane format's chroma strides follow from the buffer's users (schema additions of
 // 2026-12): `aligned` aligns each plane's stride on its own; `derived` takes them from the luma
 // stride as V4L2's single-planar formats do (one bytesperline for the buffer).
-enum class ChromaStride { Aligned, Derived };
+enum class ChromaStride { Aligned,
+			  Derived };
 std::string_view chromaStrideName(ChromaStride c);
 
 // One entry of `modifiers` written as a per-format mapping: the format (any fourcc name, as in
 // `formats`) and its list, in the order written.
 struct FormatModifiers {
 	std::string format;
-	Source at; // the format key
+	Source at;				     // the format key
 	Located<std::vector<std::string>> modifiers; // `at` is the list
 };
 
@@ -113,7 +121,9 @@ struct Device {
 	const Plane *findPlane(std::string_view plane) const;
 };
 
-enum class RegionsFrom { Written, Memory, Unknown };
+enum class RegionsFrom { Written,
+			 Memory,
+			 Unknown };
 
 struct Heap {
 	std::string name;

@@ -154,7 +154,8 @@ TEST(Refusals, NoPermissionOnTheHeapNodeIsEACCES)
 {
 	if (!haveSystemHeap())
 		GTEST_SKIP() << "no /dev/dma_heap/system here";
-	struct stat st{};
+	struct stat st {
+	};
 	ASSERT_EQ(stat(kSystem.path.c_str(), &st), 0);
 	if (st.st_mode & S_IROTH)
 		GTEST_SKIP() << kSystem.path << " is world-readable here: no refusal to provoke";

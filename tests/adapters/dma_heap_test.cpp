@@ -9,8 +9,8 @@
 #include <linux/dma-buf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <unistd.h>
 #include <thread>
+#include <unistd.h>
 
 #include "tests/adapters/fake_tree.h"
 #include "tests/adapters/test_util.h"

@@ -5,13 +5,13 @@
 // placement the probe knows.
 #include <cerrno>
 #include <cstring>
-#include <utility>
 #include <fcntl.h>
 #include <fstream>
 #include <gtest/gtest.h>
-#include <sys/mman.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <unistd.h>
+#include <utility>
 
 #include "heapsolve/allocate.h"
 #include "heapsolve/probe.h"
@@ -146,9 +146,9 @@ TEST(Placement, CmaBufferLiesInsideItsWindow)
 			if (flags.find(" pf") != std::string::npos) {
 				if (!std::exchange(reported, true))
 					std::printf("@@HEAPSOLVE INFO placement: %s maps its buffers VM_PFNMAP (%s); pagemap "
-					    "cannot show their frames, so the proof is nr_free_cma and the CMA area's "
-					    "placement from the kernel log\n",
-					    heap->name.c_str(), flags.c_str());
+						    "cannot show their frames, so the proof is nr_free_cma and the CMA area's "
+						    "placement from the kernel log\n",
+						    heap->name.c_str(), flags.c_str());
 				munmap(const_cast<char *>(map), b.size);
 				continue;
 			}

@@ -247,7 +247,8 @@ TEST(CApiProbe, GivesYamlThatLoadsOrSaysWhyNot)
 	const char *texts[] = { yaml };
 	heapsolve_system *system = nullptr;
 	EXPECT_EQ(heapsolve_system_load_from_memory(names, texts, 1, &system, &error), HEAPSOLVE_OK)
-		<< heapsolve_error_message(error) << "\n" << yaml;
+		<< heapsolve_error_message(error) << "\n"
+		<< yaml;
 	heapsolve_error_free(error);
 	heapsolve_system_free(system);
 	heapsolve_string_free(yaml);
@@ -268,8 +269,8 @@ TEST(CApi, UsageErrors)
 	// The version is written once, in VERSION; the library and the generated header agree on it.
 	EXPECT_STREQ(heapsolve_version(), HEAPSOLVE_VERSION_STRING);
 	EXPECT_EQ(std::string(heapsolve_version()), std::to_string(HEAPSOLVE_VERSION_MAJOR) + "." +
-							 std::to_string(HEAPSOLVE_VERSION_MINOR) + "." +
-							 std::to_string(HEAPSOLVE_VERSION_PATCH));
+							    std::to_string(HEAPSOLVE_VERSION_MINOR) + "." +
+							    std::to_string(HEAPSOLVE_VERSION_PATCH));
 }
 
 } // namespace

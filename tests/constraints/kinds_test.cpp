@@ -28,8 +28,7 @@ TEST(Alignment, MergeBeyond64BitsIsAConflict)
 
 TEST(Alignment, MergeLaws)
 {
-	testing::expectMergeLaws<Alignment>({ {}, { 4096, 64, 16, 1 }, { 8192, 256, 2, 4096 }, { 12288, 3, 1, 1 },
-					      { 65536, 1, 32, 1048576 } });
+	testing::expectMergeLaws<Alignment>({ {}, { 4096, 64, 16, 1 }, { 8192, 256, 2, 4096 }, { 12288, 3, 1, 1 }, { 65536, 1, 32, 1048576 } });
 }
 
 TEST(Contiguity, StrictestWins)

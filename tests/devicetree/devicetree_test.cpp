@@ -54,7 +54,8 @@ void expectLoads(const Description &d, Options options = {})
 	const std::string yaml = toYaml(d, options);
 	std::vector<InputFile> files{ InputFile{ "import.yaml", yaml } };
 	auto system = loadSystem(files);
-	EXPECT_TRUE(system.has_value()) << (system ? "" : system.error().message()) << "\n" << yaml;
+	EXPECT_TRUE(system.has_value()) << (system ? "" : system.error().message()) << "\n"
+					<< yaml;
 }
 
 bool anyContains(const std::vector<std::string> &lines, const std::string &what)
@@ -487,8 +488,8 @@ TEST(BadInput, Version15RootNameWithoutSlash)
 	const std::vector<uint8_t> blob = b.finishAsVersion(15);
 	const uint32_t structOff = fdt_off_dt_struct(blob.data());
 	EXPECT_EQ(message(importBad(blob)), "t.dtb: error: byte offset " + std::to_string(structOff + 4) +
-							    ": the root node's name has no '/', but a version 15 DTB names each node by its "
-							    "full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
+						    ": the root node's name has no '/', but a version 15 DTB names each node by its "
+						    "full path (libfdt fdt_get_name; Linux's unflatten_dt_nodes stops there too)");
 	// A NOP before the root: fdt_check_full reaches the root at the next tag, and so does the check.
 	std::vector<uint8_t> nop(blob.begin(), blob.begin() + structOff);
 	const std::vector<uint8_t> nopTag{ 0, 0, 0, FDT_NOP };
@@ -524,8 +525,8 @@ TEST(BadInput, PropertyLengthThatLeadsBackwards)
 		const fdt32_t be = cpu_to_fdt32(len);
 		std::memcpy(bad.data() + structOff + 12, &be, 4);
 		EXPECT_EQ(message(importBad(bad)), "t.dtb: error: byte offset " + std::to_string(structOff + 12) +
-								   ": a property length of " + std::to_string(len) +
-								   " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
+							   ": a property length of " + std::to_string(len) +
+							   " bytes runs past the structure block (Linux's libfdt fdt_next_tag stops there)");
 	}
 }
 

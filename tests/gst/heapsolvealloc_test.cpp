@@ -344,9 +344,11 @@ TEST(HeapsolveAlloc, UnsatisfiableSystemIsElementErrorNamingCulprits)
 	g_error_free(domain);
 	EXPECT_NE(error.find("buffer alloc is unsatisfiable"), std::string::npos) << error;
 	EXPECT_NE(error.find("display (address): needs [0x40000000, 0x50000000), at " + kBoard + ":21"),
-		  std::string::npos) << error;
+		  std::string::npos)
+		<< error;
 	EXPECT_NE(error.find("dma32 (address): needs [0x60000000, 0x70000000), at " + kBoard + ":26"),
-		  std::string::npos) << error;
+		  std::string::npos)
+		<< error;
 
 	// Before data flows: the caps were refused, so the first buffer is not negotiated.
 	EXPECT_EQ(gst_harness_push(h.get(), gst_buffer_new_allocate(nullptr, kNv12Size, nullptr)),
@@ -393,7 +395,8 @@ TEST(HeapsolveAlloc, TiledModifierIsRefused)
 	gst_harness_set_src_caps_str(h.get(), kNv12Caps);
 	std::string error = popError(bus);
 	EXPECT_NE(error.find("Buffer alloc needs modifier ALLWINNER_TILED, which NV12 caps cannot carry"),
-		  std::string::npos) << error;
+		  std::string::npos)
+		<< error;
 	gst_element_set_bus(h->element, nullptr);
 	gst_object_unref(bus);
 }

@@ -47,7 +47,8 @@ TEST(GstInspect, DocumentsTheElement)
 		     "offsets             : Byte offset of each plane",
 		     "changeable only in NULL or READY state",
 	     })
-		EXPECT_NE(out.find(want), std::string::npos) << "missing: " << want << "\n" << out;
+		EXPECT_NE(out.find(want), std::string::npos) << "missing: " << want << "\n"
+							     << out;
 }
 
 TEST(GstInspect, PluginListsTheElement)

@@ -109,7 +109,9 @@ std::string randomSystem(Gen &g)
 		if (g.chance(20))
 			y += "    modifiers: " + g.list(kModifiers, 3) + "\n";
 		if (g.chance(30))
-			y += std::string("    cache: ") + (g.chance(50) ? "cached" : g.chance(50) ? "uncached" : "any") + "\n";
+			y += std::string("    cache: ") + (g.chance(50) ? "cached" : g.chance(50) ? "uncached"
+												  : "any") +
+			     "\n";
 		if (g.chance(25))
 			y += "    protected: true\n";
 		if (g.chance(25)) {
@@ -172,7 +174,8 @@ TEST(NoFallbackProperty, EveryListedHeapSatisfiesEveryRule)
 			continue;
 		}
 		auto solution = solve(*sys, sys->policy);
-		ASSERT_TRUE(solution) << "seed " << seed << ": " << solution.error().message() << "\n" << yaml;
+		ASSERT_TRUE(solution) << "seed " << seed << ": " << solution.error().message() << "\n"
+				      << yaml;
 		for (size_t b = 0; b < solution->buffers.size(); ++b) {
 			const BufferResult &r = solution->buffers[b];
 			if (r.ok()) {

@@ -48,7 +48,8 @@ void expectMinimal(const System &sys, const Conflict &c)
 	for (const Culprit &m : c.minimal) {
 		Relaxation one = others;
 		one.waived.push_back({ m.user, m.rule });
-		one.waived.push_back({ m.user, m.rule == Rule::Plane ? Rule::Address : m.rule == Rule::Address ? Rule::Plane : m.rule });
+		one.waived.push_back({ m.user, m.rule == Rule::Plane ? Rule::Address : m.rule == Rule::Address ? Rule::Plane
+													       : m.rule });
 		auto r = solveBuffer(sys, sys.policy, 0, one);
 		ASSERT_TRUE(r);
 		EXPECT_TRUE(r->ok()) << "waiving " << m.user << " " << ruleName(m.rule) << " should make it solve";

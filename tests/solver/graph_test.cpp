@@ -26,7 +26,7 @@ buffers:
 	ASSERT_TRUE(sys) << sys.error().message();
 	const SystemGraph g(*sys);
 	EXPECT_EQ(boost::num_vertices(g.graph()), 2u + 2u + 2u + 1u); // devices, planes, buffers, heap
-	EXPECT_EQ(boost::num_edges(g.graph()), 2u + 2u + 2u);          // has-plane, producers, consumers
+	EXPECT_EQ(boost::num_edges(g.graph()), 2u + 2u + 2u);	      // has-plane, producers, consumers
 
 	std::vector<std::string> labels;
 	std::vector<size_t> users;

@@ -142,7 +142,8 @@ Case makeCase(Adversary &adv)
 	};
 	auto bigWindow = [&]() {
 		const uint64_t size = adv.below(3) ? adv.positive() : uint64_t(1) << 40;
-		const uint64_t base = adv.below(2) ? 0 : adv.below(2) ? ~uint64_t(0) - size - adv.below(3) + 1 : adv.number();
+		const uint64_t base = adv.below(2) ? 0 : adv.below(2) ? ~uint64_t(0) - size - adv.below(3) + 1
+								      : adv.number();
 		return window(base, size);
 	};
 	std::string y = "version: 1\nheaps:\n";
@@ -199,30 +200,36 @@ TEST(OverflowProperty, SolveGivesAnErrorOrAnExactPlan)
 		const std::vector<InputFile> files{ { "sys.yaml", c.yaml } };
 		auto sys = loadSystem(files);
 		if (c.loaderMustRefuse) {
-			ASSERT_FALSE(sys) << "seed " << seed << ": a window end or region total >= 2^64 was loaded\n" << c.yaml;
+			ASSERT_FALSE(sys) << "seed " << seed << ": a window end or region total >= 2^64 was loaded\n"
+					  << c.yaml;
 			EXPECT_TRUE(sys.error().overflow()) << sys.error().message();
 			++loadErrors;
 			continue;
 		}
-		ASSERT_TRUE(sys) << "seed " << seed << ": " << sys.error().message() << "\n" << c.yaml;
+		ASSERT_TRUE(sys) << "seed " << seed << ": " << sys.error().message() << "\n"
+				 << c.yaml;
 		auto solution = solve(*sys, sys->policy);
 		if (testing::mustOverflow(*sys, 0)) {
-			ASSERT_FALSE(solution) << "seed " << seed << ": an overflowing buffer was answered\n" << c.yaml;
+			ASSERT_FALSE(solution) << "seed " << seed << ": an overflowing buffer was answered\n"
+					       << c.yaml;
 			const Error &e = solution.error();
 			ASSERT_TRUE(e.overflow()) << e.message();
 			EXPECT_EQ(e.overflow()->what.rfind("buffer 'b': ", 0), 0u) << e.message();
 			++solveErrors;
 			continue;
 		}
-		ASSERT_TRUE(solution) << "seed " << seed << ": " << solution.error().message() << "\n" << c.yaml;
+		ASSERT_TRUE(solution) << "seed " << seed << ": " << solution.error().message() << "\n"
+				      << c.yaml;
 		const BufferResult &r = solution->buffers.at(0);
 		if (r.ok()) {
 			const auto why = testing::planViolations(*sys, sys->policy, 0, r.plan());
-			ASSERT_TRUE(why.empty()) << "seed " << seed << ": " << why.front() << "\n" << c.yaml;
+			ASSERT_TRUE(why.empty()) << "seed " << seed << ": " << why.front() << "\n"
+						 << c.yaml;
 			++plans;
 		} else {
 			ASSERT_TRUE(testing::conflictJustified(*sys, sys->policy, 0))
-				<< "seed " << seed << ": unsatisfiable, but a heap satisfies it\n" << c.yaml;
+				<< "seed " << seed << ": unsatisfiable, but a heap satisfies it\n"
+				<< c.yaml;
 			++conflicts;
 		}
 	}

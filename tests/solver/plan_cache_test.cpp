@@ -5,9 +5,9 @@
 #include "heapsolve/plan_cache.h"
 
 #include <set>
-#include <utility>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -475,7 +475,7 @@ TEST(PlanCacheSnapshot, EvictionAtTheBoundCountsBothKinds)
 	const std::vector<std::string> expected = uncached(sys);
 	PlanCache cache(2, 1);
 	cache.solveBuffer(sys, sys.policy, 0); // content miss:  [c0]
-	cache.solveBuffer(snap, 0);            // identity miss: [i0, c0]
+	cache.solveBuffer(snap, 0);	       // identity miss: [i0, c0]
 	EXPECT_EQ(cache.size(), 2u);
 	EXPECT_EQ(cache.stats().evictions, 0u);
 	cache.solveBuffer(snap, 1); // identity miss, evicts c0: [i1, i0]

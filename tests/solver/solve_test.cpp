@@ -216,8 +216,7 @@ devices:
 buffers:
   - {name: b, format: R8, width: 64, height: 64, producer: rga, consumers: [npu, gpu, cpu]}
 )");
-	EXPECT_EQ(culprits(r), (Pairs{ { "rga", "address" }, { "npu", "address" }, { "system", "address" },
-				       { "cma", "address" } }));
+	EXPECT_EQ(culprits(r), (Pairs{ { "rga", "address" }, { "npu", "address" }, { "system", "address" }, { "cma", "address" } }));
 	const Culprit *rga = find(r, "rga", Rule::Address);
 	ASSERT_NE(rga, nullptr);
 	EXPECT_EQ(rga->detail, "needs [0x0, 0x100000000)");
@@ -285,8 +284,7 @@ buffers:
   - {name: scanout, format: XRGB8888, width: 640, height: 480, producer: gpu, consumers: [USER]}
 )";
 	auto noHint = solveOne(std::string(sys).replace(sys.find("USER"), 4, "logicvc"));
-	Pairs expected{ { "logicvc/layer0", "plane" }, { "logicvc/layer1", "plane" }, { "logicvc/layer0", "address" },
-			{ "logicvc/layer1", "address" }, { "vram", "address" } };
+	Pairs expected{ { "logicvc/layer0", "plane" }, { "logicvc/layer1", "plane" }, { "logicvc/layer0", "address" }, { "logicvc/layer1", "address" }, { "vram", "address" } };
 	EXPECT_EQ(culprits(noHint), expected);
 	EXPECT_EQ(find(noHint, "logicvc/layer1", Rule::Plane)->detail, "needs [0x80000000, 0x81000000)");
 	EXPECT_EQ(find(noHint, "logicvc/layer1", Rule::Plane)->at.fileLine(), "sys.yaml:11");

@@ -31,7 +31,8 @@ class MarkerPrinter : public testing::EmptyTestEventListener
 	{
 		if (r.failed())
 			failures_ += oneLine(std::string(r.file_name() ? r.file_name() : "?") + ":" +
-					     std::to_string(r.line_number()) + ": " + r.summary()) + " | ";
+					     std::to_string(r.line_number()) + ": " + r.summary()) +
+				     " | ";
 	}
 
 	void OnTestEnd(const testing::TestInfo &info) override

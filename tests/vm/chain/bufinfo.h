@@ -55,7 +55,8 @@ inline std::vector<BufInfo> readBufInfo(const std::string &path = "/sys/kernel/d
 
 inline unsigned long inodeOf(int fd)
 {
-	struct stat st {};
+	struct stat st {
+	};
 	return ::fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 

@@ -22,8 +22,8 @@
 #include <thread>
 
 #include "heapsolve/allocate.h"
-#include "heapsolve/probe.h"
 #include "heapsolve/loader.h"
+#include "heapsolve/probe.h"
 #include "heapsolve/solver.h"
 #include "tests/adapters/test_util.h"
 #include "tests/vm/chain/bufinfo.h"
@@ -44,7 +44,8 @@ std::string drmFormatsYaml(const std::vector<uint32_t> &drm)
 	for (uint32_t f : drm)
 		if (f == DRM_FORMAT_XRGB8888 || f == DRM_FORMAT_ARGB8888 || f == DRM_FORMAT_RGB565)
 			names += std::string(names.empty() ? "" : ", ") +
-				 (f == DRM_FORMAT_XRGB8888 ? "XRGB8888" : f == DRM_FORMAT_ARGB8888 ? "ARGB8888" : "RGB565");
+				 (f == DRM_FORMAT_XRGB8888 ? "XRGB8888" : f == DRM_FORMAT_ARGB8888 ? "ARGB8888"
+												   : "RGB565");
 	return names.empty() ? "" : "formats: [" + names + "]";
 }
 
@@ -419,7 +420,7 @@ TEST(Chain, CameraCodecDisplayShareSolvedBuffers)
 					expect(coded[n], "coded", 1 + 1 + 1, {}); // + encoder CAPTURE, + decoder OUTPUT
 				for (uint32_t n = 0; n < kDecoded; ++n)
 					expect(decoded[n], "decoded", 1 + 1 + 3, { "vkms" }); // + decoder CAPTURE, + vkms
-				expect(writtenBack, "written-back", 1 + 3, { "vkms" });     // + vkms
+				expect(writtenBack, "written-back", 1 + 3, { "vkms" });	      // + vkms
 				std::string line;
 				for (const BufInfo &b : all)
 					line += b.exporter + "[" + std::to_string(b.count) + (b.attached.empty() ? "" : " ") +

@@ -16,7 +16,7 @@ Overloaded(F...) -> Overloaded<F...>;
 
 std::string errnoText(int err)
 {
-	return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
+	return errnoDescription(err) + " (errno " + std::to_string(err) + ")";
 }
 
 std::string limitText(const LimitError &l)
@@ -98,7 +98,7 @@ std::string Error::summary() const
 			},
 			[](const MergeConflict &m) { return m.kind + ": " + m.why; },
 			// A whole-file problem points at the file's start, so that it reads FILE:LINE:COLUMN.
-			[](const FileError &f) { return f.path + ":1:1: cannot read: " + std::strerror(f.err); },
+			[](const FileError &f) { return f.path + ":1:1: cannot read: " + errnoDescription(f.err); },
 			[](const SystemError &s) {
 				std::string out = s.op;
 				if (!s.path.empty())
@@ -146,6 +146,14 @@ Error placed(Error e, const Source &at, const std::string &prefix)
 		return out;
 	}
 	return e;
+}
+
+std::string errnoDescription(int err)
+{
+	// glibc's strerrordesc_np returns a constant string (no buffer, no locale), or null.
+	if (const char *text = ::strerrordesc_np(err))
+		return text;
+	return "errno " + std::to_string(err);
 }
 
 } // namespace heapsolve

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <unistd.h>
 
+#include "heapsolve/result.h"
 #include "log/log.h"
 
 namespace heapsolve {
@@ -23,7 +24,7 @@ void UniqueFd::reset(int fd)
 	// another thread has just been given.
 	if (::close(old) < 0) {
 		int err = errno;
-		LOG(UniqueFd, Error) << "close(" << old << ") failed: " << std::strerror(err) << " (errno "
+		LOG(UniqueFd, Error) << "close(" << old << ") failed: " << errnoDescription(err) << " (errno "
 				     << err << ")";
 	}
 }

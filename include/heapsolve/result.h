@@ -187,6 +187,11 @@ inline std::unexpected<Error> parseError(Source at, std::string what)
 // merges' overflows at the buffer that caused them). Errors of other families come back unchanged.
 Error placed(Error e, const Source &at, const std::string &prefix);
 
+// The C library's description of errno ERR ("No such file or directory"), safe to call from many
+// threads at once (std::strerror writes a shared buffer for an unknown errno); "errno N" when the
+// C library has none.
+std::string errnoDescription(int err);
+
 } // namespace heapsolve
 
 // Propagation, after Abseil's RETURN_IF_ERROR / ASSIGN_OR_RETURN: in a function returning a
@@ -212,9 +217,12 @@ Error placed(Error e, const Source &at, const std::string &prefix);
 
 #define HEAPSOLVE_TRY_CONCAT_(a, b) a##b
 #define HEAPSOLVE_TRY_CONCAT(a, b) HEAPSOLVE_TRY_CONCAT_(a, b)
+// NOLINTBEGIN(bugprone-macro-parentheses): tmp names a variable and lhs is a declaration such as
+// `auto x`; neither can stand in parentheses.
 #define HEAPSOLVE_TRY_ASSIGN_(tmp, lhs, expr)                   \
 	auto tmp = (expr);                                      \
 	if (!tmp)                                               \
 		return std::unexpected(std::move(tmp).error()); \
 	lhs = std::move(*tmp)
 #define HEAPSOLVE_TRY_ASSIGN(lhs, expr) HEAPSOLVE_TRY_ASSIGN_(HEAPSOLVE_TRY_CONCAT(heapsolveTry_, __LINE__), lhs, expr)
+// NOLINTEND(bugprone-macro-parentheses)

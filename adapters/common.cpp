@@ -29,7 +29,7 @@ bool nameDmaBuf(int fd, const std::string &buffer)
 	if (ioctl(fd, DMA_BUF_SET_NAME, name.c_str()) == 0)
 		return true;
 	const int err = errno;
-	LOG(DmaBuf, Info) << "DMA_BUF_SET_NAME '" << name << "' on fd " << fd << " refused: " << std::strerror(err)
+	LOG(DmaBuf, Info) << "DMA_BUF_SET_NAME '" << name << "' on fd " << fd << " refused: " << errnoDescription(err)
 			  << " (errno " << err << "); the buffer stays unnamed";
 	return false;
 }

@@ -27,7 +27,7 @@ std::vector<Window> readSystemRam(const std::string &path)
 		if (line.empty() || line[0] == ' ' || line.find(" : System RAM") == std::string::npos)
 			continue;
 		uint64_t first = 0, last = 0;
-		if (std::sscanf(line.c_str(), "%lx-%lx", &first, &last) != 2 || last <= first)
+		if (std::sscanf(line.c_str(), "%lx-%lx", &first, &last) != 2 || last <= first) // NOLINT(cert-err34-c): /proc/iomem, written by the kernel as two hex addresses
 			continue;
 		const uint64_t size = last - first + 1;
 		if (!out.empty() && out.back().end() == first)
@@ -46,7 +46,7 @@ void append(Offer &into, Result<Offer> from, std::set<std::string> &taken)
 	}
 	auto claim = [&](std::string &name) {
 		std::string base = name;
-		for (int i = 2; taken.count(name); ++i)
+		for (int i = 2; taken.contains(name); ++i)
 			name = base + "-" + std::to_string(i);
 		taken.insert(name);
 	};
@@ -122,11 +122,11 @@ MachineDescription probeMachine(const ProbeOptions &options)
 		return m;
 	std::vector<DrmNodes> drm = listDrmDevices();
 	if (drm.empty())
-		m.offer.notes.push_back("no DRM devices (drmGetDevices2 found none)");
+		m.offer.notes.emplace_back("no DRM devices (drmGetDevices2 found none)");
 	if (options.primaryNodes)
 		append(m.offer, DrmDumbAdapter(*options.primaryNodes).probe(), taken);
 	else if (!drm.empty())
-		m.offer.notes.push_back("DRM primary nodes not opened (the policy forbids drm-dumb): no KMS planes, no dumb heaps");
+		m.offer.notes.emplace_back("DRM primary nodes not opened (the policy forbids drm-dumb): no KMS planes, no dumb heaps");
 	append(m.offer, probeRenderNodes(drm), taken);
 	return m;
 }

@@ -28,7 +28,7 @@ std::string jsonString(std::string_view text)
 		default:
 			if (c < 0x20) {
 				char buf[8];
-				std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+				(void)std::snprintf(buf, sizeof(buf), "\\u%04x", c); // 6 characters always fit
 				out += buf;
 			} else {
 				out += static_cast<char>(c);

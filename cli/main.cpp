@@ -17,7 +17,7 @@ constexpr const char *kVersion = "heapsolve " HEAPSOLVE_VERSION_STRING " (schema
 
 } // namespace
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	using namespace heapsolve::cli;
 
@@ -108,4 +108,16 @@ int main(int argc, char **argv)
 		return code == 0 ? kExitOk : kExitBadInput;
 	}
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	// Out of memory, or an exception of a library nobody expected, ends the command with its
+	// message and exit 2 instead of std::terminate's abort.
+	try {
+		return run(argc, argv);
+	} catch (const std::exception &e) {
+		std::cerr << "heapsolve: error: " << e.what() << "\n";
+		return heapsolve::cli::kExitBadInput;
+	}
 }

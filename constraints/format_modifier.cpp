@@ -10,14 +10,14 @@ bool isValidModifierName(std::string_view name)
 		if (digits.empty() || digits.size() > 16)
 			return false;
 		for (char c : digits)
-			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			if ((c < '0' || c > '9') && (c < 'a' || c > 'f') && (c < 'A' || c > 'F'))
 				return false;
 		return true;
 	}
-	if (name.empty() || !(name[0] >= 'A' && name[0] <= 'Z'))
+	if (name.empty() || name[0] < 'A' || name[0] > 'Z')
 		return false;
 	for (char c : name)
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+		if ((c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_')
 			return false;
 	return !name.starts_with("DRM_FORMAT_MOD_");
 }

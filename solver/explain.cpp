@@ -89,7 +89,7 @@ std::vector<Culprit> minimalConflict(Trial &trial, const Policy &policy, const C
 				continue;
 			relax.waived.push_back(items[j]);
 			if (items[j].second == Rule::Address)
-				relax.waived.push_back({ items[j].first, Rule::Plane });
+				relax.waived.emplace_back(items[j].first, Rule::Plane);
 		}
 		if (!solved(trial.solve(policy, relax)))
 			kept[i] = false;
@@ -130,7 +130,7 @@ std::optional<std::string> suggestPlane(Trial &trial, const Policy &policy)
 			if (solved(r))
 				return "name the plane the buffer is for: write '" + d->name + "/" + p.name + "' instead of '" +
 				       d->name + "' as the " + userRole(u) + " of buffer '" + original.name +
-				       "'; it then goes to heap " + r->plan().heap.name + ".";
+				       "'; it then goes to heap " + r.value().plan().heap.name + ".";
 		}
 	}
 	return std::nullopt;
@@ -150,7 +150,7 @@ std::optional<std::string> suggestBackend(Trial &trial, const Policy &policy)
 					      ? " (drm-dumb opens a DRM primary node: only where no compositor owns it)"
 					      : "";
 		return "allow the " + name + " backend: remove it from policy.forbid_backends (" +
-		       forbidden.at.fileLine() + "); heap " + r->plan().heap.name + " is then used" + caution + ".";
+		       forbidden.at.fileLine() + "); heap " + r.value().plan().heap.name + " is then used" + caution + ".";
 	}
 	return std::nullopt;
 }
@@ -255,7 +255,7 @@ std::optional<std::string> suggestCapacity(Trial &trial, const Policy &policy, c
 		       ") and the buffer needs count x size = " + std::to_string(needs.total) + " bytes; with capacity: " +
 		       formatSize(*grown) +
 		       " (rounded up to 4 MiB, as a CMA pool's size must be a multiple of CMA_MIN_ALIGNMENT_BYTES) it goes to heap " +
-		       r->plan().heap.name + ". Raise the `size` of its reserved-memory node in the device tree to <" +
+		       r.value().plan().heap.name + ". Raise the `size` of its reserved-memory node in the device tree to <" +
 		       cells(*grown) + "> (or boot with cma=" + std::to_string(*grown >> 20) +
 		       "M when it is the default CMA area) and write that capacity in heaps.";
 	}
@@ -309,7 +309,7 @@ const std::optional<std::string> &Splitter::share(uint32_t mask)
 	b.consumers = original_.consumers;
 	std::optional<std::string> heap;
 	if (solved(r))
-		heap = r->plan().heap.name;
+		heap = r.value().plan().heap.name;
 	return memo_.emplace(mask, heap).first->second;
 }
 
@@ -379,7 +379,7 @@ std::vector<SplitGroup> Splitter::run()
 	std::sort(best.begin(), best.end(), [](uint32_t a, uint32_t b) { return std::countr_zero(a) < std::countr_zero(b); });
 	std::vector<SplitGroup> out;
 	for (uint32_t mask : best) {
-		SplitGroup g{ *share(mask), {} };
+		SplitGroup g{ share(mask).value(), {} };
 		for (size_t u = 0; u < n; ++u)
 			if (mask & (1u << u))
 				g.users.push_back(users_[u].str());
@@ -411,7 +411,7 @@ std::optional<std::string> suggestDropConsumer(Trial &trial, const Policy &polic
 		if (solved(r))
 			return "leave " + consumers[c].str() + " out of the consumers of buffer '" + trial.buffer().name +
 			       "' (it cannot use this buffer, and no copy it could use is allowed); the others then share heap " +
-			       r->plan().heap.name + ".";
+			       r.value().plan().heap.name + ".";
 	}
 	return std::nullopt;
 }

@@ -205,9 +205,9 @@ WrittenConstraints BufferSolver::written(size_t i) const
 	if (s.user < leavesModifiers_.size() && leavesModifiers_[s.user]) {
 		w.values.get<ModifierSet>() = ModifierSet::any();
 		w.at[kKindIndex<ModifierSet>] = nullptr;
-	} else if (s.rules().modifiersPerFormat) {
+	} else if (const auto &perFormat = s.rules().modifiersPerFormat) {
 		// Cited at the format's key, as a plain list is at `modifiers`.
-		for (const FormatModifiers &f : s.rules().modifiersPerFormat->value)
+		for (const FormatModifiers &f : perFormat->value)
 			if (f.format == buffer_.format.value->name) {
 				w.values.get<ModifierSet>() = ModifierSet::viewing(f.modifiers.value);
 				w.at[kKindIndex<ModifierSet>] = &f.at;
@@ -233,8 +233,8 @@ Result<void> BufferSolver::foldUsers()
 	for (size_t i = 0; i < sources_.size(); ++i) {
 		const RuleSource &s = sources_[i];
 		fold_.add(written(i).values, i);
-		if (!s.iommu() && s.rules().alignBase) {
-			auto base = checkedLcm(heapBaseAlign_, s.rules().alignBase->value);
+		if (const auto &alignBase = s.rules().alignBase; !s.iommu() && alignBase) {
+			auto base = checkedLcm(heapBaseAlign_, alignBase->value);
 			if (!base)
 				return std::unexpected(Error(OverflowError{
 					buffer_.at, "buffer '" + buffer_.name + "': the common multiple of the base alignments" }));
@@ -313,8 +313,8 @@ void BufferSolver::judgeUsers(std::type_identity<AddressWindows>)
 	if (betweenUsers >= 2 && between.value().isEmpty()) {
 		usersConflict_ = true;
 		addWindowCulprits(Rule::Address, between.writers());
-		conflict_.explanation.push_back("The address windows of the users do not meet: no address is "
-						"reachable by all of them.");
+		conflict_.explanation.emplace_back("The address windows of the users do not meet: no address is "
+						   "reachable by all of them.");
 	}
 }
 
@@ -325,10 +325,11 @@ void BufferSolver::judgeUsers(std::type_identity<FormatSet>)
 	// mapping, named where the mapping is written (the device or device/plane), besides any
 	// `formats` list's.
 	for (const RuleSource &s : sources_) {
-		if (!s.rules().mappingRefuses(format))
+		const auto &perFormat = s.rules().modifiersPerFormat;
+		if (!perFormat || !s.rules().mappingRefuses(format))
 			continue;
 		usersConflict_ = true;
-		const auto &mapping = *s.rules().modifiersPerFormat;
+		const auto &mapping = *perFormat;
 		std::string keys;
 		for (const FormatModifiers &f : mapping.value)
 			keys += (keys.empty() ? "" : ", ") + f.format;
@@ -363,7 +364,7 @@ void BufferSolver::judgeUsers(std::type_identity<ModifierSet>)
 			addCulprit(sources_[i].label, Rule::Modifier, "accepts " + valueOf<ModifierSet>(i).describe(),
 				   whereOf<ModifierSet>(i));
 		});
-		conflict_.explanation.push_back("No format modifier is accepted by every user.");
+		conflict_.explanation.emplace_back("No format modifier is accepted by every user.");
 		return;
 	}
 	// LINEAR when everyone takes it, else the first that everyone accepts in the order of the
@@ -387,7 +388,7 @@ void BufferSolver::judgeUsers(std::type_identity<CacheMode>)
 		addCulprit(sources_[i].label, Rule::Cache, "needs a " + valueOf<CacheMode>(i).describe() + " mapping",
 			   whereOf<CacheMode>(i));
 	});
-	conflict_.explanation.push_back("Some users need a cached CPU mapping and others an uncached one.");
+	conflict_.explanation.emplace_back("Some users need a cached CPU mapping and others an uncached one.");
 }
 
 void BufferSolver::judgeUsers(std::type_identity<Protection>)
@@ -649,7 +650,7 @@ Result<BufferResult> BufferSolver::run()
 			for (size_t h = 0; h < system_.heaps.size(); ++h)
 				judgeHeap(h, true);
 			if (system_.heaps.empty())
-				conflict_.explanation.push_back("The system describes no heap at all.");
+				conflict_.explanation.emplace_back("The system describes no heap at all.");
 		}
 		return BufferResult{ buffer_.name, std::move(conflict_) };
 	}

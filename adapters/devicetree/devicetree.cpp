@@ -442,9 +442,9 @@ Result<void> Importer::memory(Description &d)
 	const size_t written = d.memory.size();
 	d.memory = unite(std::move(d.memory));
 	if (d.memory.size() < written)
-		d.notes.push_back("memory: entries that overlap or touch joined into one set, as memblock_add() joins them");
+		d.notes.emplace_back("memory: entries that overlap or touch joined into one set, as memblock_add() joins them");
 	if (d.memory.empty())
-		d.notes.push_back("memory: the DT gives no RAM (no available /memory node with a non-empty reg); the bootloader fills it in on many boards: add it by hand");
+		d.notes.emplace_back("memory: the DT gives no RAM (no available /memory node with a non-empty reg); the bootloader fills it in on many boards: add it by hand");
 	return {};
 }
 
@@ -457,7 +457,7 @@ Result<void> Importer::reservedMemory(Description &d)
 	// and `ranges` is present; otherwise Linux ignores the whole node.
 	if (t_.u32(rm, "#size-cells") != std::optional<uint32_t>(rootSc_) ||
 	    t_.u32(rm, "#address-cells") != std::optional<uint32_t>(rootAc_) || !t_.has(rm, "ranges")) {
-		d.heapNotes.push_back("/reserved-memory: its #address-cells/#size-cells differ from the root's or it has no `ranges`: ignored, as Linux ignores it (__reserved_mem_check_root)");
+		d.heapNotes.emplace_back("/reserved-memory: its #address-cells/#size-cells differ from the root's or it has no `ranges`: ignored, as Linux ignores it (__reserved_mem_check_root)");
 		return {};
 	}
 	struct Pool {
@@ -484,7 +484,7 @@ Result<void> Importer::reservedMemory(Description &d)
 			// fdt_scan_reserved_mem_reg_nodes(): a `reg` that is not whole entries drops the node;
 			// only the first entry becomes the region (a warning names the others).
 			const std::string origin = propOrigin(n.path, "reg");
-			if (per == 0 || reg->size() % (4 * per) != 0) {
+			if (per == 0 || reg->size() % (size_t{ 4 } * per) != 0) {
 				d.heapNotes.push_back(n.path + ": `reg` is not a whole number of entries: dropped, as Linux drops it (fdt_scan_reserved_mem_reg_nodes)");
 				continue;
 			}
@@ -498,8 +498,8 @@ Result<void> Importer::reservedMemory(Description &d)
 			h.capacity = r->size;
 			h.capacityOrigin = origin;
 			placement = "[" + hex(r->base) + ", +" + formatSize(r->size) + ")";
-			if (reg->size() / (4 * per) > 1)
-				h.comments.push_back(origin + ": only the first of " + std::to_string(reg->size() / (4 * per)) +
+			if (reg->size() / (size_t{ 4 } * per) > 1)
+				h.comments.push_back(origin + ": only the first of " + std::to_string(reg->size() / (size_t{ 4 } * per)) +
 						     " entries is the pool; Linux ignores the others (fdt_scan_reserved_mem_reg_nodes)");
 		} else if (auto size = t_.prop(c, "size")) {
 			// __reserved_mem_alloc_size(): `size` of exactly the root's #size-cells, an
@@ -507,14 +507,14 @@ Result<void> Importer::reservedMemory(Description &d)
 			// node is dropped.
 			dynamic = true;
 			const std::string origin = propOrigin(n.path, "size");
-			if (size->size() != 4 * rootSc_) {
+			if (size->size() != size_t{ 4 } * rootSc_) {
 				d.heapNotes.push_back(n.path + ": `size` is not " + std::to_string(rootSc_) + " cells (the root's #size-cells): dropped, as Linux drops it (__reserved_mem_alloc_size)");
 				continue;
 			}
 			Cells cells(*size, origin);
 			auto v = cells.next(rootSc_);
 			HEAPSOLVE_TRY(v);
-			if (auto al = t_.prop(c, "alignment"); al && al->size() != 4 * rootAc_) {
+			if (auto al = t_.prop(c, "alignment"); al && al->size() != size_t{ 4 } * rootAc_) {
 				d.heapNotes.push_back(n.path + ": `alignment` is not " + std::to_string(rootAc_) + " cells: dropped, as Linux drops it (__reserved_mem_alloc_size)");
 				continue;
 			}
@@ -523,12 +523,12 @@ Result<void> Importer::reservedMemory(Description &d)
 			placement = formatSize(*v) + " placed at boot";
 			if (auto ar = t_.prop(c, "alloc-ranges")) {
 				const std::string ao = propOrigin(n.path, "alloc-ranges");
-				if (per == 0 || ar->size() % (4 * per) != 0) {
+				if (per == 0 || ar->size() % (size_t{ 4 } * per) != 0) {
 					d.heapNotes.push_back(n.path + ": `alloc-ranges` is not a whole number of entries: dropped, as Linux drops it (__reserved_mem_alloc_size)");
 					continue;
 				}
 				Cells rc(*ar, ao);
-				const size_t count = ar->size() / (4 * per);
+				const size_t count = ar->size() / (size_t{ 4 } * per);
 				for (size_t k = 0; k < count; ++k) {
 					auto r = rc.range(rootAc_, rootSc_);
 					HEAPSOLVE_TRY(r);
@@ -562,7 +562,7 @@ Result<void> Importer::reservedMemory(Description &d)
 			continue;
 		}
 		if (!dynamic && ((h.regions[0].base | h.regions[0].size) % kCmaMinAlign32) != 0)
-			h.comments.push_back("aligned to 2 MiB but not 4 MiB: a 32-bit ARM kernel without huge pages (CMA_MIN_ALIGNMENT_BYTES 4 MiB) rejects this pool");
+			h.comments.emplace_back("aligned to 2 MiB but not 4 MiB: a 32-bit ARM kernel without huge pages (CMA_MIN_ALIGNMENT_BYTES 4 MiB) rejects this pool");
 		if (t_.has(c, "linux,cma-default"))
 			h.isDefault = true;
 		h.comments.insert(h.comments.begin(), n.path + ": shared-dma-pool, reusable, no no-map: a CMA area (rmem_cma_setup), named after its node (cma_heap.c cma_get_name)");
@@ -585,19 +585,19 @@ Result<void> Importer::reservedMemory(Description &d)
 	for (size_t k = 0; k < pools.size(); ++k) {
 		Heap &h = pools[k].heap;
 		const std::string base = h.name;
-		for (int n = 2; written.count(h.name); ++n)
-			if (!all.count(base + "-" + std::to_string(n)))
+		for (int n = 2; written.contains(h.name); ++n)
+			if (!all.contains(base + "-" + std::to_string(n)))
 				h.name = base + "-" + std::to_string(n);
 		written.insert(h.name);
 		if (h.name != base)
 			h.comments.push_back("an earlier pool is named " + base + " too: this one is written as " + h.name);
 		if (static_cast<int>(k) == winner) {
-			h.comments.push_back("linux,cma-default: the default CMA area, the one CMA area Linux 6.12 makes a DMA-BUF heap (cma_heap.c add_default_cma_heap); a `cma=` kernel argument replaces it with an area (and heap) named \"reserved\", which this DTB cannot know");
+			h.comments.emplace_back("linux,cma-default: the default CMA area, the one CMA area Linux 6.12 makes a DMA-BUF heap (cma_heap.c add_default_cma_heap); a `cma=` kernel argument replaces it with an area (and heap) named \"reserved\", which this DTB cannot know");
 		} else {
 			if (h.isDefault)
-				h.comments.push_back("linux,cma-default here too, but a later pool takes the default (rmem_cma_setup: the last one set up wins)");
+				h.comments.emplace_back("linux,cma-default here too, but a later pool takes the default (rmem_cma_setup: the last one set up wins)");
 			h.isDefault = false;
-			h.comments.push_back("not the default CMA area: a DMA-BUF heap only on kernels that create one heap per CMA area (Linux 6.12 does not)");
+			h.comments.emplace_back("not the default CMA area: a DMA-BUF heap only on kernels that create one heap per CMA area (Linux 6.12 does not)");
 		}
 		d.heaps.push_back(std::move(h));
 	}
@@ -715,10 +715,10 @@ Result<std::optional<std::vector<MapEntry>>> Importer::dmaMap(int device, std::v
 		if (!n2.empty())
 			comments.push_back(n2);
 	}
-	if (node < 0)
+	if (node < 0 || !ranges)
 		return std::optional<std::vector<MapEntry>>{};
 	if (t_.node(node).parent < 0 && dmaParent(node, nullptr) < 0) {
-		comments.push_back("/dma-ranges: a non-empty dma-ranges on / translates nothing (__of_translate_address has no parent for it): no DMA map");
+		comments.emplace_back("/dma-ranges: a non-empty dma-ranges on / translates nothing (__of_translate_address has no parent for it): no DMA map");
 		return std::optional<std::vector<MapEntry>>{};
 	}
 	// parser_init: child address in the node's own cells, parent address in its tree parent's
@@ -746,22 +746,23 @@ Result<std::optional<std::vector<MapEntry>>> Importer::dmaMap(int device, std::v
 		auto bus = cells.next(*na - std::min(*na, flags));
 		HEAPSOLVE_TRY(bus);
 		const size_t at = (k * one + *na) * 4;
-		auto cpu = translateDma(node, ranges->subspan(at, 4 * *pna));
+		auto cpu = translateDma(node, ranges->subspan(at, size_t{ 4 } * *pna));
 		HEAPSOLVE_TRY(cpu);
 		cells.skip(*pna);
 		auto size = cells.next(*ns);
 		HEAPSOLVE_TRY(size);
 		HEAPSOLVE_TRY(end(*bus, *size, o));
-		if (!*cpu) {
+		const std::optional<uint64_t> &cpuAddress = *cpu;
+		if (!cpuAddress) {
 			comments.push_back(o + ": DMA address " + hex(*bus) + " does not translate to a CPU address through the ancestors' dma-ranges: dropped, as Linux drops it (of_dma_get_range)");
 			continue;
 		}
-		HEAPSOLVE_TRY(end(**cpu, *size, o));
+		HEAPSOLVE_TRY(end(*cpuAddress, *size, o));
 		if (*size == 0) {
 			comments.push_back(o + ": size 0 ends the DMA map (dma_range_map ends at an entry of size 0)");
 			break;
 		}
-		map.push_back(MapEntry{ **cpu, *bus, *size, o });
+		map.push_back(MapEntry{ *cpuAddress, *bus, *size, o });
 	}
 	if (cells.left() > 0 || cells.partial())
 		comments.push_back(origin + ": a trailing partial entry, ignored as Linux ignores it (for_each_of_range)");
@@ -815,6 +816,7 @@ Result<void> Importer::devices(Description &d)
 		const auto compatible = t_.strings(i, "compatible");
 		const ProfileDevice *profile = matchProfile(compatible);
 		std::vector<std::string> shown;
+		shown.reserve(compatible.size());
 		for (const std::string &c : compatible)
 			shown.push_back(printable(c, false));
 		const auto names = t_.strings(i, "interconnect-names");
@@ -833,7 +835,7 @@ Result<void> Importer::devices(Description &d)
 			dev.nameOrigin = n.path;
 		}
 		const std::string base = dev.name;
-		for (int k = 2; taken.count(dev.name); ++k)
+		for (int k = 2; taken.contains(dev.name); ++k)
 			dev.name = base + "-" + std::to_string(k);
 		taken.insert(dev.name);
 		if (dev.name != base)

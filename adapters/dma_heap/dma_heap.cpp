@@ -118,7 +118,7 @@ std::vector<std::string> listDir(const std::string &dir)
 	DIR *d = opendir(dir.c_str());
 	if (!d)
 		return names;
-	while (dirent *e = readdir(d)) {
+	while (dirent *e = readdir(d)) { // NOLINT(concurrency-mt-unsafe): this DIR is this call's own; glibc's readdir locks per DIR
 		std::string n = e->d_name;
 		if (n != "." && n != "..")
 			names.push_back(n);
@@ -319,7 +319,7 @@ Result<DmaBuf> DmaHeapAdapter::allocate(const Plan &plan, const HeapChoice &heap
 	if (ioctl(open ? open->fd.get() : heapFd.get(), DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
 		int err = errno;
 		LOG(DmaHeap, Debug) << "DMA_HEAP_IOCTL_ALLOC len=" << plan.size << " on " << node
-				    << " failed: " << std::strerror(err);
+				    << " failed: " << errnoDescription(err);
 		result = std::unexpected(Error(SystemError{ "ioctl DMA_HEAP_IOCTL_ALLOC", node, err, request }));
 		return result;
 	}

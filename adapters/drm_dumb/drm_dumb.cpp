@@ -86,7 +86,7 @@ std::string modifierName(uint64_t modifier)
 	if (modifier == DRM_FORMAT_MOD_LINEAR)
 		return std::string(kLinearModifier);
 	char buf[24];
-	std::snprintf(buf, sizeof(buf), "0x%016" PRIx64, modifier);
+	(void)std::snprintf(buf, sizeof(buf), "0x%016" PRIx64, modifier); // 18 characters always fit
 	return buf;
 }
 
@@ -99,7 +99,8 @@ std::string driverOf(const std::string &node)
 	if (stat(node.c_str(), &st) < 0)
 		return "drm";
 	char base[64];
-	std::snprintf(base, sizeof(base), "/sys/dev/char/%u:%u/device", major(st.st_rdev), minor(st.st_rdev));
+	// At most 36 characters: two 32-bit numbers always fit.
+	(void)std::snprintf(base, sizeof(base), "/sys/dev/char/%u:%u/device", major(st.st_rdev), minor(st.st_rdev));
 	for (const std::string &link : { std::string(base) + "/driver", std::string(base) }) {
 		char target[256];
 		ssize_t n = readlink(link.c_str(), target, sizeof(target) - 1);
@@ -120,9 +121,9 @@ std::string uniqueName(std::set<std::string> &taken, std::string base, const std
 	if (base.empty())
 		base = "drm";
 	std::string name = base;
-	if (taken.count(name))
+	if (taken.contains(name))
 		name = base + suffix;
-	for (int i = 2; taken.count(name); ++i)
+	for (int i = 2; taken.contains(name); ++i)
 		name = base + suffix + std::to_string(i);
 	taken.insert(name);
 	return name;
@@ -313,7 +314,7 @@ Result<Offer> DrmDumbAdapter::probe()
 			continue;
 		auto fd = openPrimary(d.primary);
 		if (!fd) {
-			offer.notes.push_back("cannot read " + d.primary + ": " + std::strerror(fd.error().err()));
+			offer.notes.push_back("cannot read " + d.primary + ": " + errnoDescription(fd.error().err()));
 			continue;
 		}
 		if (supportsDumb(fd->get())) {
@@ -348,7 +349,7 @@ Result<Offer> DrmDumbAdapter::probe()
 			for (uint32_t f : p.formats) {
 				const char *name = formatName(f);
 				if (name && std::find(formats.begin(), formats.end(), name) == formats.end())
-					formats.push_back(name);
+					formats.emplace_back(name);
 				else if (!name)
 					unknown.push_back(fourccString(f));
 			}
@@ -367,6 +368,7 @@ Result<Offer> DrmDumbAdapter::probe()
 					if (known != mapping.value.end())
 						continue;
 					std::vector<std::string> names;
+					names.reserve(f.modifiers.size());
 					for (uint64_t m : f.modifiers)
 						names.push_back(modifierName(m));
 					mapping.value.push_back({ name, dev.at, probed(names) });
@@ -435,7 +437,7 @@ Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap
 				    &handle, &pitch, &size) < 0) {
 		int err = errno;
 		LOG(DrmDumb, Debug) << "DRM_IOCTL_MODE_CREATE_DUMB " << lineBytes << "x" << lines << "x8 on " << node
-				    << " failed: " << std::strerror(err);
+				    << " failed: " << errnoDescription(err);
 		return std::unexpected(Error(SystemError{ "ioctl DRM_IOCTL_MODE_CREATE_DUMB", node, err, request }));
 	}
 	int prime = -1;
@@ -443,7 +445,7 @@ Result<DmaBuf> DrmDumbAdapter::allocate(const Plan &plan, const HeapChoice &heap
 	int err = errno;
 	// The dma-buf holds its own reference to the GEM object: the handle can go now.
 	if (drmModeDestroyDumbBuffer(card.get(), handle) < 0)
-		LOG(DrmDumb, Warning) << "DRM_IOCTL_MODE_DESTROY_DUMB on " << node << " failed: " << std::strerror(errno);
+		LOG(DrmDumb, Warning) << "DRM_IOCTL_MODE_DESTROY_DUMB on " << node << " failed: " << errnoDescription(errno);
 	if (ret < 0)
 		return std::unexpected(Error(SystemError{ "ioctl DRM_IOCTL_PRIME_HANDLE_TO_FD", node, err, request }));
 

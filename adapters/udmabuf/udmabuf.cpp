@@ -31,10 +31,10 @@ Result<Offer> UdmabufAdapter::probe()
 	h.isProtected = probed(false);
 	h.align = { 4096, h.at, false };
 	uint64_t mib = 0;
-	if (auto text = readFile(paths_.sizeLimit); text && std::sscanf(text->c_str(), "%" SCNu64, &mib) == 1 && mib > 0)
+	if (auto text = readFile(paths_.sizeLimit); text && std::sscanf(text->c_str(), "%" SCNu64, &mib) == 1 && mib > 0) // NOLINT(cert-err34-c): a module parameter the kernel prints as a decimal
 		h.maxBuffer = probed(mib << 20);
 	else
-		offer.notes.push_back("udmabuf: size_limit_mb unreadable; the module's default is 64 MiB");
+		offer.notes.emplace_back("udmabuf: size_limit_mb unreadable; the module's default is 64 MiB");
 	offer.heaps.push_back(std::move(h));
 	return offer;
 }

@@ -135,7 +135,7 @@ void chromaStrideOf(int fd, uint32_t type, bool mplane, const Mapping &format, c
 		f.fmt.pix.field = V4L2_FIELD_NONE;
 	}
 	if (const int err = xioctl(fd, VIDIOC_TRY_FMT, &f)) {
-		notes.push_back(where + ": chroma stride not decided: VIDIOC_TRY_FMT " + format.drm + ": " + std::strerror(err));
+		notes.push_back(where + ": chroma stride not decided: VIDIOC_TRY_FMT " + format.drm + ": " + errnoDescription(err));
 		return;
 	}
 	if (mplane) {
@@ -187,8 +187,8 @@ std::optional<InferredAlignment> inferAlignment(const std::vector<TrySample> &sa
 	// (vivid's webcam input) matches no power of two: nothing is inferred.
 	std::vector<std::pair<uint64_t, uint64_t>> asked, heights;
 	for (const TrySample &s : samples) {
-		asked.push_back({ uint64_t(s.width) * cpp, s.bytesperline });
-		heights.push_back({ s.height, s.gotHeight });
+		asked.emplace_back(uint64_t(s.width) * cpp, s.bytesperline);
+		heights.emplace_back(s.height, s.gotHeight);
 	}
 	std::optional<uint64_t> stride = smallestPowerOfTwo(asked);
 	std::optional<uint64_t> height = smallestPowerOfTwo(heights);
@@ -202,10 +202,10 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 	Offer offer;
 	std::vector<int> numbers;
 	if (DIR *d = ::opendir(paths.devices.c_str())) {
-		while (dirent *e = ::readdir(d)) {
+		while (dirent *e = ::readdir(d)) { // NOLINT(concurrency-mt-unsafe): this DIR is this call's own; glibc's readdir locks per DIR
 			unsigned n = 0;
 			char tail = 0;
-			if (std::sscanf(e->d_name, "video%u%c", &n, &tail) == 1)
+			if (std::sscanf(e->d_name, "video%u%c", &n, &tail) == 1) // NOLINT(cert-err34-c): a /dev name the kernel gives as videoN
 				numbers.push_back(int(n));
 		}
 		::closedir(d);
@@ -267,7 +267,7 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 					continue;
 				}
 				if (std::find(names.begin(), names.end(), m->drm) == names.end())
-					names.push_back(m->drm);
+					names.emplace_back(m->drm);
 				if (!probeWith || (m->cpp == 4 && probeWith->cpp != 4))
 					probeWith = m;
 				if (!chromaWith && std::count(std::begin(kMultiPlaneColour), std::end(kMultiPlaneColour), m->v4l2))
@@ -289,7 +289,7 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 			const int reqErr = xioctl(fd.get(), VIDIOC_REQBUFS, &req);
 			if (reqErr || !(req.capabilities & V4L2_BUF_CAP_SUPPORTS_DMABUF))
 				offer.notes.push_back(where + ": cannot import dma-bufs (VIDIOC_REQBUFS V4L2_MEMORY_DMABUF count 0: " +
-						      (reqErr ? std::string(std::strerror(reqErr)) : "no V4L2_BUF_CAP_SUPPORTS_DMABUF") + ")");
+						      (reqErr ? errnoDescription(reqErr) : "no V4L2_BUF_CAP_SUPPORTS_DMABUF") + ")");
 			// Alignment, with VIDIOC_TRY_FMT (which changes nothing) at odd sizes.
 			if (probeWith && !mplane) {
 				std::vector<TrySample> samples;
@@ -334,7 +334,7 @@ Result<Offer> probeV4l2(const V4l2Paths &paths)
 		// 1=dma-contig"), one value per instance, the instance in bus_info "platform:vivid-NNN".
 		unsigned instance = 0;
 		if (driver == "vivid" &&
-		    std::sscanf(reinterpret_cast<const char *>(cap.bus_info), "platform:vivid-%u", &instance) == 1) {
+		    std::sscanf(reinterpret_cast<const char *>(cap.bus_info), "platform:vivid-%u", &instance) == 1) { // NOLINT(cert-err34-c): bus_info vivid writes as "platform:vivid-%03d"
 			const std::string values = readFile(paths.modules + "/vivid/parameters/allocators").value_or("");
 			size_t at = 0;
 			for (unsigned i = 0; i < instance && at != std::string::npos; ++i)

@@ -394,8 +394,8 @@ Ok Loader::loadFile(const InputFile &in)
 		const yaml::Document doc = yaml::Document::parse(in.text);
 		if (doc.root().isNull())
 			return parseError(Source{ in.name, 1, 1 }, "empty file: expected a mapping that starts with 'version: 1'");
-		if (doc.secondDocument())
-			return parseError(r.at(*doc.secondDocument()),
+		if (const std::optional<YAML::Mark> &second = doc.secondDocument())
+			return parseError(r.at(*second),
 					  "a second YAML document in one file; give each part as its own file");
 		return loadDocument(r, doc.root());
 	} catch (const YAML::Exception &e) {

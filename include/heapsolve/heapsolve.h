@@ -30,6 +30,7 @@ extern "C" {
 #define HEAPSOLVE_API
 #endif
 
+/* NOLINTBEGIN(modernize-use-using): a C header; C has no `using`. */
 typedef enum heapsolve_status {
 	HEAPSOLVE_OK = 0,
 	/* The files are not a valid schema-1 system, or a layout/capacity computation would
@@ -54,6 +55,7 @@ typedef struct heapsolve_system heapsolve_system;
 typedef struct heapsolve_plan heapsolve_plan;
 /* The dma-bufs of one allocated plan, owned by the handle: freeing it closes them. */
 typedef struct heapsolve_allocation heapsolve_allocation;
+/* NOLINTEND(modernize-use-using) */
 
 /* The library's MAJOR.MINOR.PATCH, as it was built: HEAPSOLVE_VERSION_STRING of the
  * <heapsolve/version.h> installed with it. */

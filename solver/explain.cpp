@@ -127,10 +127,10 @@ std::optional<std::string> suggestPlane(Trial &trial, const Policy &policy)
 			users[u]->plane = p.name;
 			auto r = trial.solve(policy);
 			users[u]->plane.reset();
-			if (solved(r))
+			if (r && r->ok())
 				return "name the plane the buffer is for: write '" + d->name + "/" + p.name + "' instead of '" +
 				       d->name + "' as the " + userRole(u) + " of buffer '" + original.name +
-				       "'; it then goes to heap " + r.value().plan().heap.name + ".";
+				       "'; it then goes to heap " + r->plan().heap.name + ".";
 		}
 	}
 	return std::nullopt;
@@ -143,14 +143,14 @@ std::optional<std::string> suggestBackend(Trial &trial, const Policy &policy)
 		Policy allowed = policy;
 		std::erase_if(allowed.forbidBackends, [&](const auto &f) { return f.value == forbidden.value; });
 		auto r = trial.solve(allowed);
-		if (!solved(r))
+		if (!r || !r->ok())
 			continue;
 		const std::string name(backendName(forbidden.value));
 		std::string caution = forbidden.value == Backend::DrmDumb
 					      ? " (drm-dumb opens a DRM primary node: only where no compositor owns it)"
 					      : "";
 		return "allow the " + name + " backend: remove it from policy.forbid_backends (" +
-		       forbidden.at.fileLine() + "); heap " + r.value().plan().heap.name + " is then used" + caution + ".";
+		       forbidden.at.fileLine() + "); heap " + r->plan().heap.name + " is then used" + caution + ".";
 	}
 	return std::nullopt;
 }
@@ -204,7 +204,7 @@ std::optional<std::string> suggestHeap(Trial &trial, const Policy &policy, const
 	trial.system().heaps.push_back(h);
 	auto r = trial.solve(policy);
 	trial.system().heaps.pop_back();
-	if (!solved(r))
+	if (!r || !r->ok())
 		return std::nullopt;
 
 	std::string node = h.name;
@@ -249,13 +249,13 @@ std::optional<std::string> suggestCapacity(Trial &trial, const Policy &policy, c
 		h.capacity->value = *grown;
 		auto r = trial.solve(policy);
 		h.capacity = before;
-		if (!solved(r))
+		if (!r || !r->ok())
 			continue;
 		return "grow heap " + h.name + ": its capacity is " + formatSize(before.value) + " (" + before.at.fileLine() +
 		       ") and the buffer needs count x size = " + std::to_string(needs.total) + " bytes; with capacity: " +
 		       formatSize(*grown) +
 		       " (rounded up to 4 MiB, as a CMA pool's size must be a multiple of CMA_MIN_ALIGNMENT_BYTES) it goes to heap " +
-		       r.value().plan().heap.name + ". Raise the `size` of its reserved-memory node in the device tree to <" +
+		       r->plan().heap.name + ". Raise the `size` of its reserved-memory node in the device tree to <" +
 		       cells(*grown) + "> (or boot with cma=" + std::to_string(*grown >> 20) +
 		       "M when it is the default CMA area) and write that capacity in heaps.";
 	}
@@ -308,8 +308,8 @@ const std::optional<std::string> &Splitter::share(uint32_t mask)
 	b.producer = original_.producer;
 	b.consumers = original_.consumers;
 	std::optional<std::string> heap;
-	if (solved(r))
-		heap = r.value().plan().heap.name;
+	if (r && r->ok())
+		heap = r->plan().heap.name;
 	return memo_.emplace(mask, heap).first->second;
 }
 
@@ -379,7 +379,10 @@ std::vector<SplitGroup> Splitter::run()
 	std::sort(best.begin(), best.end(), [](uint32_t a, uint32_t b) { return std::countr_zero(a) < std::countr_zero(b); });
 	std::vector<SplitGroup> out;
 	for (uint32_t mask : best) {
-		SplitGroup g{ share(mask).value(), {} };
+		const std::optional<std::string> &heap = share(mask);
+		if (!heap) // not taken: best holds only groups share() found a heap for
+			continue;
+		SplitGroup g{ *heap, {} };
 		for (size_t u = 0; u < n; ++u)
 			if (mask & (1u << u))
 				g.users.push_back(users_[u].str());
@@ -408,10 +411,10 @@ std::optional<std::string> suggestDropConsumer(Trial &trial, const Policy &polic
 		trial.buffer().consumers.erase(trial.buffer().consumers.begin() + c);
 		auto r = trial.solve(policy);
 		trial.buffer().consumers = consumers;
-		if (solved(r))
+		if (r && r->ok())
 			return "leave " + consumers[c].str() + " out of the consumers of buffer '" + trial.buffer().name +
 			       "' (it cannot use this buffer, and no copy it could use is allowed); the others then share heap " +
-			       r.value().plan().heap.name + ".";
+			       r->plan().heap.name + ".";
 	}
 	return std::nullopt;
 }

@@ -102,7 +102,7 @@ std::vector<uint64_t> readCells(const std::string &path, unsigned cells)
 	std::vector<uint64_t> out;
 	if (cells == 0 || cells > 2)
 		return out;
-	const size_t step = 4 * cells;
+	const size_t step = size_t{ 4 } * cells;
 	for (size_t i = 0; i + step <= raw.size(); i += step) {
 		uint64_t v = 0;
 		for (size_t j = 0; j < step; ++j)

@@ -31,7 +31,7 @@ struct InFormat {
 // Reads an IN_FORMATS property blob (include/uapi/drm/drm_mode.h, struct
 // drm_format_modifier_blob): the formats in blob order, each with the modifiers whose format
 // bitmask covers it. nullopt when the header or an array lies outside `length` bytes.
-std::optional<std::vector<InFormat>> parseInFormats(const void *blob, size_t length);
+std::optional<std::vector<InFormat>> parseInFormats(const void *data, size_t length);
 
 // A KMS device's own per-format modifier mapping: per format, the union of its planes' lists
 // (each plane's mapping, or its plain list for each of its formats), in order of first appearance.
